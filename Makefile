@@ -1,0 +1,35 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint eval bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Align every statement registered under corpora/ and publish it under aligned/.
+run: $(STAMP)
+	$(BIN)/taiyaku run-all corpora
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+# Alignment quality on the shared evaluation sets (not part of `make test`).
+eval: $(STAMP)
+	$(BIN)/taiyaku eval ../shared/eval/kyoto-wiki
+	$(BIN)/taiyaku eval ../shared/eval/ntrex-news
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/scale.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,134 @@
+"""Text that remembers where each of its characters came from.
+
+Every stage between the decoded source and the segmenter rewrites text (HTML extraction, PDF line-wrap
+repair, NFKC, whitespace folding).  A translator must still be able to see each sentence in its original
+context, so every rewrite goes through :class:`MappedText`, which carries, for each character, the offset
+of the source character it was derived from.  Rewrites compose: mapping a mapped text keeps pointing at the
+*original* source, never at an intermediate string.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class MappedText:
+    """``text`` plus ``starts[i]``/``ends[i]``: the source span ``[start, end)`` that ``text[i]`` came from.
+
+    A character inserted by a rewrite (for example the space that joins two wrapped English lines) gets
+    the empty span at the position where it was inserted.
+    """
+
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        if not (len(self.text) == len(self.starts) == len(self.ends)):
+            raise ValueError("MappedText: text and offset tables differ in length")
+
+    @classmethod
+    def identity(cls, text: str, base: int = 0) -> MappedText:
+        """``text`` as its own source (or as the slice of a source that starts at ``base``)."""
+        starts = tuple(range(base, base + len(text)))
+        return cls(text, starts, tuple(s + 1 for s in starts))
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __getitem__(self, key: slice) -> MappedText:
+        if not isinstance(key, slice) or key.step not in (None, 1):
+            raise TypeError("MappedText supports contiguous slices only")
+        return MappedText(self.text[key], self.starts[key], self.ends[key])
+
+    def source_span(self, start: int = 0, end: int | None = None) -> tuple[int, int]:
+        """The source span ``[start, end)`` covered by ``text[start:end]``."""
+        end = len(self.text) if end is None else end
+        if start >= end:
+            anchor = self.starts[start] if start < len(self.starts) else (self.ends[-1] if self.ends else 0)
+            return anchor, anchor
+        return min(self.starts[start:end]), max(self.ends[start:end])
+
+    def strip(self) -> MappedText:
+        """Drop leading and trailing white space (offsets follow)."""
+        left = len(self.text) - len(self.text.lstrip())
+        right = len(self.text.rstrip())
+        return self[left:right] if right > left else self[0:0]
+
+    def finditer_split(self, pattern: re.Pattern[str]) -> Iterator[MappedText]:
+        """Split on ``pattern`` like ``re.split`` (separators dropped), keeping offsets."""
+        pos = 0
+        for match in pattern.finditer(self.text):
+            yield self[pos : match.start()]
+            pos = match.end()
+        yield self[pos:]
+
+    def sub(self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str] | str) -> MappedText:
+        """``re.sub`` that keeps offsets: each replacement's characters map to the span of its match."""
+        builder = MappedTextBuilder()
+        pos = 0
+        for match in pattern.finditer(self.text):
+            builder.extend(self[pos : match.start()])
+            replacement = repl(match) if callable(repl) else match.expand(repl)
+            builder.replace(self[match.start() : match.end()], replacement)
+            pos = match.end()
+        builder.extend(self[pos:])
+        return builder.build()
+
+    def map_chars(self, transform: Callable[[str], str], clusters: Iterable[tuple[int, int]]) -> MappedText:
+        """Apply ``transform`` to each cluster ``[a, b)`` (clusters must tile the text in order)."""
+        builder = MappedTextBuilder()
+        for a, b in clusters:
+            piece = self[a:b]
+            out = transform(piece.text)
+            if out == piece.text:
+                builder.extend(piece)
+            else:
+                builder.replace(piece, out)
+        return builder.build()
+
+    @staticmethod
+    def join(parts: Iterable[MappedText], separator: str = "") -> MappedText:
+        """Concatenate, inserting ``separator`` (mapped to the empty span between neighbours)."""
+        builder = MappedTextBuilder()
+        for i, part in enumerate(parts):
+            if i and separator:
+                builder.insert(separator)
+            builder.extend(part)
+        return builder.build()
+
+
+class MappedTextBuilder:
+    """Accumulates a :class:`MappedText` piece by piece."""
+
+    def __init__(self) -> None:
+        self._chars: list[str] = []
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def extend(self, piece: MappedText) -> None:
+        self._chars.append(piece.text)
+        self._starts.extend(piece.starts)
+        self._ends.extend(piece.ends)
+
+    def replace(self, original: MappedText, replacement: str) -> None:
+        """Append ``replacement``, every character of it mapped to the whole span of ``original``."""
+        if not replacement:
+            return
+        start, end = original.source_span()
+        self._chars.append(replacement)
+        self._starts.extend([start] * len(replacement))
+        self._ends.extend([end] * len(replacement))
+
+    def insert(self, text: str) -> None:
+        """Append characters that have no source (mapped to the empty span at the current position)."""
+        anchor = self._ends[-1] if self._ends else 0
+        self._chars.append(text)
+        self._starts.extend([anchor] * len(text))
+        self._ends.extend([anchor] * len(text))
+
+    def build(self) -> MappedText:
+        return MappedText("".join(self._chars), tuple(self._starts), tuple(self._ends))
