@@ -15,6 +15,18 @@ Example::
     [en]
     source = "en.html"
     url = "https://..."
+
+A statement added with ``taiyaku add`` (taiyaku/snapshot.py) registers *snapshots*: the source is the
+original bytes exactly as fetched, its SHA-256 is recorded, and a provenance record sits beside it::
+
+    [ja]
+    source = "ja.pdf"                           # snapshot: the bytes as fetched
+    url = "https://www.soumu.go.jp/..."         # what was fetched (``taiyaku run --refresh`` fetches it again)
+    sha256 = "3f5a..."                          # of the snapshot; a missing or changed snapshot is an error
+                                                # provenance: ja.pdf.provenance.json (final URL after
+                                                # redirects, fetch time, status, ETag, Last-Modified, ...)
+
+``sha256`` is optional (hand-made sources such as the seed's ``ja.txt`` may have it too).
 """
 
 from __future__ import annotations
@@ -34,6 +46,7 @@ _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 class SideSource:
     source: str  # path (resolved against the statement folder) or URL
     url: str | None = None  # original publication URL, for provenance
+    sha256: str | None = None  # registered SHA-256 of the source bytes (snapshots), checked before a run
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +65,12 @@ class Statement:
         return self.folder / STATEMENT_FILE
 
 
+def check_statement_id(statement_id: str, where: str) -> None:
+    """Raise :class:`TaiyakuError` unless ``statement_id`` is a valid statement id (also a folder name)."""
+    if not _ID_PATTERN.match(statement_id):
+        raise TaiyakuError(where, "a statement id must be lower-case letters, digits, '.', '_' or '-'")
+
+
 def _is_url(source: str) -> bool:
     return re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source) is not None
 
@@ -63,7 +82,10 @@ def _side(table: object, name: str, folder: Path, where: str) -> SideSource:
     if not _is_url(source):
         source = str((folder / source).resolve())
     url = table.get("url")
-    return SideSource(source=source, url=url if isinstance(url, str) and url else None)
+    sha256 = table.get("sha256")
+    if sha256 is not None and not (isinstance(sha256, str) and re.fullmatch(r"[0-9a-f]{64}", sha256)):
+        raise TaiyakuError(where, f"[{name}] 'sha256' must be 64 lower-case hex digits")
+    return SideSource(source=source, url=url if isinstance(url, str) and url else None, sha256=sha256)
 
 
 def load_statement(folder: str | Path) -> Statement:

@@ -1,0 +1,143 @@
+"""Per-sentence evidence for the aligner: lengths and lexical *items*.
+
+A Japanese sentence yields items: a content word, a number, a Latin-script token.  Each item carries the
+set of keys its English rendering could produce (lexicon glosses, the romanized reading, the loanword
+sound skeleton, the number's value).  An English sentence yields the set of keys of its words.  An item
+is *matched* by an English sentence that contains any of its keys.  Keys are prefixed by their kind:
+
+* ``d:`` number values (:mod:`taiyaku.align.numbers`)
+* ``w:`` Latin-script tokens, exactly (APEC, ICT, iPhone)
+* ``n:`` romanized names and terms (:func:`taiyaku.align.romaji.name_key`)
+* ``k:`` katakana loanword sound skeletons (:func:`taiyaku.align.romaji.sound_key`)
+* ``s:`` stems of JMdict glosses (:func:`taiyaku.align.lexicon.stem`)
+* ``g:`` glossary renderings
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sudachipy import SplitMode
+
+from taiyaku.align.lexicon import ENGLISH_WORD, jmdict, stem
+from taiyaku.align.numbers import english_numbers, japanese_numbers
+from taiyaku.align.romaji import kana_to_romaji, name_key, sound_key
+from taiyaku.model import Segment
+from taiyaku.segment import japanese_nlp
+
+Item = frozenset[str]
+
+# Sudachi parts of speech that carry no translatable content.
+_SKIP_POS = frozenset({"助詞", "助動詞", "補助記号", "空白", "記号", "接続詞", "感動詞"})
+_KATAKANA = re.compile(r"^[ァ-ヺー・]+$")
+_LATIN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[\-.&'][A-Za-z0-9]+)*")
+_MIN_NAME_KEY = 4  # shorter romanizations ("ji", "in", "to") collide with ordinary English words
+_MIN_SOUND_KEY = 3
+
+
+@dataclass(frozen=True)
+class SideFeatures:
+    """Evidence for the sentences of one side, in order."""
+
+    lengths: np.ndarray  # characters (white space excluded), float
+    items: list[list[Item]]  # Japanese: alternatives per item; English: keys per word
+
+
+def _english_word_keys(word: str) -> set[str]:
+    keys = {"w:" + word.lower(), "s:" + stem(word)}
+    parts = [p for p in re.split(r"[\-'’]", word) if p]
+    for part in parts if len(parts) > 1 else [word]:
+        keys.add("s:" + stem(part))
+        key = name_key(part)
+        if len(key) >= _MIN_NAME_KEY:
+            keys.add("n:" + key)
+        sound = sound_key(part)
+        if len(sound) >= _MIN_SOUND_KEY:
+            keys.add("k:" + sound)
+    if len(parts) > 1:
+        joined = name_key("".join(parts))
+        if len(joined) >= _MIN_NAME_KEY:
+            keys.add("n:" + joined)
+    return keys
+
+
+def english_features(segments: Sequence[Segment], glossary: Sequence[tuple[str, str]] = ()) -> SideFeatures:
+    items: list[list[Item]] = []
+    cache: dict[str, Item] = {}
+    for seg in segments:
+        sentence: list[Item] = []
+        for match in ENGLISH_WORD.finditer(seg.text):
+            word = match.group(0)
+            if word not in cache:
+                cache[word] = frozenset(_english_word_keys(word))
+            sentence.append(cache[word])
+        sentence.extend(frozenset({"d:" + value}) for value in sorted(english_numbers(seg.text)))
+        lowered = seg.text.lower()
+        sentence.extend(frozenset({"g:" + en.lower()}) for _, en in glossary if en.lower() in lowered)
+        items.append(sentence)
+    lengths = np.array([len(seg.text) - seg.text.count(" ") for seg in segments], dtype=float)
+    return SideFeatures(lengths, items)
+
+
+def _morpheme_keys(morpheme: object, lexicon: dict[str, tuple[str, ...]]) -> set[str]:
+    surface: str = morpheme.surface()  # type: ignore[attr-defined]
+    keys: set[str] = set()
+    for form in (morpheme.normalized_form(), morpheme.dictionary_form(), surface):  # type: ignore[attr-defined]
+        stems = lexicon.get(form)
+        if stems:
+            keys.update("s:" + s for s in stems)
+            break
+    pos = morpheme.part_of_speech()  # type: ignore[attr-defined]
+    if pos[0] == "名詞" and pos[1] != "数詞":
+        romaji = kana_to_romaji(morpheme.reading_form())  # type: ignore[attr-defined]
+        key = name_key(romaji)
+        if len(key) >= _MIN_NAME_KEY:
+            keys.add("n:" + key)
+        if _KATAKANA.match(surface):
+            sound = sound_key(romaji)
+            if len(sound) >= _MIN_SOUND_KEY:
+                keys.add("k:" + sound)
+    return keys
+
+
+def japanese_features(segments: Sequence[Segment], glossary: Sequence[tuple[str, str]] = ()) -> SideFeatures:
+    tokenizer = japanese_nlp().tokenizer.tokenizer  # SudachiPy, shared with segmentation
+    lexicon = jmdict()
+    renderings_of: dict[str, set[str]] = {}
+    for ja, en in glossary:
+        renderings_of.setdefault(ja, set()).add("g:" + en.lower())
+    glossary_items = [(ja, frozenset(keys)) for ja, keys in sorted(renderings_of.items())]
+    items: list[list[Item]] = []
+    cache: dict[tuple[str, str], Item] = {}
+    for seg in segments:
+        sentence: list[Item] = []
+        for morpheme in tokenizer.tokenize(seg.text, SplitMode.C):
+            pos = morpheme.part_of_speech()
+            if pos[0] in _SKIP_POS or pos[1] == "数詞":
+                continue
+            surface = morpheme.surface()
+            cache_key = (surface, pos[1])
+            if cache_key not in cache:
+                if _LATIN.fullmatch(surface):
+                    keys = {"w:" + surface.lower(), "s:" + stem(surface)}
+                    key = name_key(surface)
+                    if len(key) >= _MIN_NAME_KEY:
+                        keys.add("n:" + key)
+                else:
+                    keys = _morpheme_keys(morpheme, lexicon)
+                    if not any(k.startswith("s:") for k in keys):
+                        # A compound the lexicon lacks: its parts' glosses and readings stand in.
+                        for part in morpheme.split(SplitMode.A):
+                            if part.part_of_speech()[0] not in _SKIP_POS:
+                                keys |= _morpheme_keys(part, lexicon)
+                cache[cache_key] = frozenset(keys)
+            if cache[cache_key]:
+                sentence.append(cache[cache_key])
+        sentence.extend(frozenset({"d:" + value}) for value in sorted(japanese_numbers(seg.text)))
+        sentence.extend(renderings for ja, renderings in glossary_items if ja in seg.text)
+        items.append(sentence)
+    lengths = np.array([len(seg.text) - seg.text.count(" ") for seg in segments], dtype=float)
+    return SideFeatures(lengths, items)

@@ -1,0 +1,280 @@
+"""Alignment quality against real translations: the link-F1 metric of ``../shared/eval/README.md``.
+
+A *set* is a folder of documents, each a folder with ``ja.txt``, ``en.txt`` and ``gold.tsv`` (one gold
+unit a line: ``ja_start ja_end en_start en_end``, character offsets into the two texts).  The metric:
+
+1. every predicted sentence maps to each gold unit it covers at least half of, or else to the unit it
+   overlaps most (a sentence overlapping no unit maps to nothing);
+2. a bead links every Japanese unit its Japanese sentences map to with every English unit its English
+   sentences map to; gold links are (k, k);
+3. precision = correct links / predicted links, recall = correct links / gold units, summed over the
+   documents of a set (micro-average);
+4. a gold unit is *unmapped* when no predicted sentence maps to it on one side or the other.
+
+A bead is *correct* (for the reliability table) when it links something and all its links are gold; a
+1-0 or 0-1 bead is correct when its sentences map to no gold unit.
+"""
+
+from __future__ import annotations
+
+import time
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from taiyaku.errors import TaiyakuError
+from taiyaku.model import Bead, Segment
+
+Span = tuple[int, int]
+RELIABILITY_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0000001)
+STAGES = ("pull", "normalize", "segment", "align", "publish")
+
+
+@dataclass(frozen=True)
+class GoldUnit:
+    ja: Span
+    en: Span
+
+
+def load_gold(path: Path) -> list[GoldUnit]:
+    """Read ``gold.tsv``; a malformed line raises :class:`TaiyakuError` naming the file and line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise TaiyakuError(str(path), f"cannot read gold alignment: {exc.strerror}") from exc
+    if not lines or lines[0].split("\t") != ["ja_start", "ja_end", "en_start", "en_end"]:
+        raise TaiyakuError(str(path), "header must be: ja_start ja_end en_start en_end (tab-separated)")
+    units: list[GoldUnit] = []
+    for number, line in enumerate(lines[1:], start=2):
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        if len(fields) != 4 or not all(f.isdigit() for f in fields):
+            raise TaiyakuError(f"{path}:{number}", "expected four non-negative integers")
+        a, b, c, d = map(int, fields)
+        units.append(GoldUnit((a, b), (c, d)))
+    return units
+
+
+def map_spans(spans: Sequence[Span], units: Sequence[Span]) -> list[tuple[int, ...]]:
+    """For each predicted span, the gold units it maps to (README rule: ≥ half covered, else max overlap)."""
+    order = sorted(range(len(units)), key=lambda k: units[k])
+    starts = [units[k][0] for k in order]
+    max_len = max((e - s for s, e in units), default=0)
+    mapped: list[tuple[int, ...]] = []
+    for start, end in spans:
+        # Candidates: units starting before `end` and not ending before `start`.
+        lo = bisect_left(starts, start - max_len)
+        hi = bisect_right(starts, end)
+        covered: list[int] = []
+        best, best_overlap = -1, 0
+        for pos in range(lo, hi):
+            k = order[pos]
+            u_start, u_end = units[k]
+            overlap = min(end, u_end) - max(start, u_start)
+            if overlap <= 0:
+                continue
+            if 2 * overlap >= u_end - u_start:
+                covered.append(k)
+            if overlap > best_overlap:
+                best, best_overlap = k, overlap
+        mapped.append(tuple(sorted(covered)) if covered else ((best,) if best >= 0 else ()))
+    return mapped
+
+
+@dataclass(frozen=True)
+class BeadOutcome:
+    score: float
+    type: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class DocumentScore:
+    name: str
+    gold_units: int
+    predicted_links: int
+    correct_links: int
+    unmapped_units: int
+    beads: tuple[BeadOutcome, ...]
+
+
+def score_document(
+    name: str, gold: Sequence[GoldUnit], beads: Sequence[Bead], ja: Sequence[Segment], en: Sequence[Segment]
+) -> DocumentScore:
+    ja_units = map_spans([(s.start, s.end) for s in ja], [u.ja for u in gold])
+    en_units = map_spans([(s.start, s.end) for s in en], [u.en for u in gold])
+    predicted: set[tuple[int, int]] = set()
+    outcomes: list[BeadOutcome] = []
+    for bead in beads:
+        left = {u for i in bead.ja for u in ja_units[i]}
+        right = {u for j in bead.en for u in en_units[j]}
+        links = {(u, v) for u in left for v in right}
+        predicted |= links
+        if bead.ja and bead.en:
+            correct = bool(links) and all(u == v for u, v in links)
+        else:
+            correct = not left and not right
+        outcomes.append(BeadOutcome(bead.score, bead.type, correct))
+    seen_ja = {u for units in ja_units for u in units}
+    seen_en = {u for units in en_units for u in units}
+    unmapped = sum(1 for k in range(len(gold)) if k not in seen_ja or k not in seen_en)
+    correct_links = sum(1 for u, v in predicted if u == v)
+    return DocumentScore(name, len(gold), len(predicted), correct_links, unmapped, tuple(outcomes))
+
+
+@dataclass
+class EvalReport:
+    set_name: str
+    documents: list[DocumentScore] = field(default_factory=list)
+    stage_seconds: dict[str, float] = field(default_factory=lambda: dict.fromkeys(STAGES, 0.0))
+
+    @property
+    def gold_units(self) -> int:
+        return sum(d.gold_units for d in self.documents)
+
+    @property
+    def precision(self) -> float:
+        predicted = sum(d.predicted_links for d in self.documents)
+        return sum(d.correct_links for d in self.documents) / predicted if predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return sum(d.correct_links for d in self.documents) / self.gold_units if self.gold_units else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def unmapped_rate(self) -> float:
+        return sum(d.unmapped_units for d in self.documents) / self.gold_units if self.gold_units else 0.0
+
+    def outcomes(self) -> list[BeadOutcome]:
+        return [b for d in self.documents for b in d.beads]
+
+    def bead_types(self) -> Counter[str]:
+        return Counter(b.type for b in self.outcomes())
+
+    def reliability(self) -> list[tuple[float, float, int, float]]:
+        """(bin low, bin high, beads, accuracy) for each score bin with beads."""
+        rows = []
+        outcomes = self.outcomes()
+        for low, high in zip(RELIABILITY_BINS, RELIABILITY_BINS[1:], strict=False):
+            in_bin = [b for b in outcomes if low <= b.score < high]
+            if in_bin:
+                rows.append((low, min(high, 1.0), len(in_bin), sum(b.correct for b in in_bin) / len(in_bin)))
+        return rows
+
+    def review_figures(self, threshold: float) -> tuple[float, float]:
+        """(share of wrong beads flagged, share of correct beads flagged) at a needs-review threshold."""
+        outcomes = self.outcomes()
+        wrong = [b for b in outcomes if not b.correct]
+        right = [b for b in outcomes if b.correct]
+        caught = sum(b.score < threshold for b in wrong) / len(wrong) if wrong else 1.0
+        bothered = sum(b.score < threshold for b in right) / len(right) if right else 0.0
+        return caught, bothered
+
+    def high_confidence_accuracy(self, cut: float = 0.9) -> tuple[int, float]:
+        high = [b for b in self.outcomes() if b.score >= cut]
+        return len(high), (sum(b.correct for b in high) / len(high) if high else 1.0)
+
+
+def set_documents(set_dir: Path) -> list[Path]:
+    """The document folders of a set, in name order (a folder qualifies if it has gold.tsv)."""
+    if not set_dir.is_dir():
+        raise TaiyakuError(str(set_dir), "not a directory (expected an evaluation set)")
+    docs = sorted(p for p in set_dir.iterdir() if (p / "gold.tsv").is_file())
+    if not docs:
+        raise TaiyakuError(str(set_dir), "no document folders with ja.txt, en.txt and gold.tsv")
+    return docs
+
+
+@dataclass
+class AlignedDocument:
+    ja: list[Segment]
+    en: list[Segment]
+    beads: list[Bead]
+    seconds: dict[str, float]
+
+
+def align_document(doc_dir: Path, glossary: object | None = None) -> AlignedDocument:
+    """Run the real pipeline (pull → normalize → segment → align) on ``doc_dir``'s ja.txt and en.txt."""
+    from taiyaku.align import align
+    from taiyaku.normalize import normalize
+    from taiyaku.pull import pull
+    from taiyaku.segment import segment
+
+    seconds = dict.fromkeys(STAGES, 0.0)
+
+    def timed(stage: str, fn: Callable[[], object]) -> object:
+        start = time.perf_counter()
+        result = fn()
+        seconds[stage] += time.perf_counter() - start
+        return result
+
+    ja_doc = timed("pull", lambda: pull(str(doc_dir / "ja.txt")))
+    en_doc = timed("pull", lambda: pull(str(doc_dir / "en.txt")))
+    ja_blocks = timed("normalize", lambda: normalize(ja_doc, "ja"))  # type: ignore[arg-type]
+    en_blocks = timed("normalize", lambda: normalize(en_doc, "en"))  # type: ignore[arg-type]
+    ja = timed("segment", lambda: segment(ja_blocks, "ja"))  # type: ignore[arg-type]
+    en = timed("segment", lambda: segment(en_blocks, "en"))  # type: ignore[arg-type]
+    beads = timed("align", lambda: align(ja, en, glossary=glossary))  # type: ignore[arg-type]
+    return AlignedDocument(ja, en, beads, seconds)  # type: ignore[arg-type]
+
+
+def evaluate_document(doc_dir: Path, out_dir: Path | None = None) -> tuple[DocumentScore, dict[str, float]]:
+    """Align one document of a set, score it, and (with ``out_dir``) write ``out_dir/<doc>/corpus.jsonl``."""
+    gold = load_gold(doc_dir / "gold.tsv")
+    result = align_document(doc_dir)
+    if out_dir is not None:
+        from taiyaku.publish import write_corpus_jsonl
+
+        start = time.perf_counter()
+        write_corpus_jsonl(out_dir / doc_dir.name / "corpus.jsonl", result.beads, result.ja, result.en)
+        result.seconds["publish"] += time.perf_counter() - start
+    return score_document(doc_dir.name, gold, result.beads, result.ja, result.en), result.seconds
+
+
+def evaluate_set(set_dir: Path, out_dir: Path | None = None, limit: int | None = None) -> EvalReport:
+    """Evaluate every document of a set (or the first ``limit``) in this process."""
+    report = EvalReport(set_dir.name)
+    for doc_dir in set_documents(set_dir)[:limit]:
+        score, seconds = evaluate_document(doc_dir, out_dir)
+        add_document(report, score, seconds)
+    return report
+
+
+def add_document(report: EvalReport, score: DocumentScore, seconds: dict[str, float]) -> None:
+    report.documents.append(score)
+    for stage, value in seconds.items():
+        report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + value
+
+
+def format_report(report: EvalReport) -> str:
+    """The human-readable summary ``taiyaku eval`` prints."""
+    from taiyaku.align import REVIEW_THRESHOLD
+
+    lines = [
+        f"set {report.set_name}: {len(report.documents)} documents, {report.gold_units} gold units",
+        f"link precision {report.precision:.4f}  recall {report.recall:.4f}  F1 {report.f1:.4f}",
+        f"unmapped units {sum(d.unmapped_units for d in report.documents)} ({report.unmapped_rate:.2%})",
+        "bead types: " + ", ".join(f"{t} {c}" for t, c in sorted(report.bead_types().items())),
+        "reliability (score bin: beads, accuracy):",
+    ]
+    for low, high, count, accuracy in report.reliability():
+        lines.append(f"  [{low:.2f}, {high:.2f}{']' if high >= 1.0 else ')'}: {count:6d}  {accuracy:.3f}")
+    count, accuracy = report.high_confidence_accuracy(0.9)
+    lines.append(f"beads with score >= 0.9: {count}, correct {accuracy:.2%}")
+    caught, bothered = report.review_figures(REVIEW_THRESHOLD)
+    lines.append(
+        f"needs review (score < {REVIEW_THRESHOLD}): catches {caught:.1%} of wrong beads, "
+        f"flags {bothered:.1%} of correct beads"
+    )
+    lines.append(
+        "time per stage: " + ", ".join(f"{stage} {secs:.1f}s" for stage, secs in report.stage_seconds.items())
+    )
+    return "\n".join(lines)

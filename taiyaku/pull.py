@@ -1,0 +1,660 @@
+"""Stage 1, pull: read a source (a path, a ``file://`` or an ``http(s)://`` URL) into a :class:`SourceDocument`.
+
+Two steps, usable on their own:
+
+* :func:`fetch` gets the bytes (local read, or HTTP with timeouts, a size limit enforced while streaming,
+  a redirect limit, retries with backoff honouring ``Retry-After``) and what the server said about them;
+* :func:`decode_source` turns those bytes into text: the media type from the content itself plus the
+  declared type (HTTP ``Content-Type`` or the file extension), the character encoding from the byte-order
+  mark, the HTTP header charset, the HTML ``<meta>`` charset, then detection, in that order.  A PDF's text
+  is its extracted text layer (:mod:`taiyaku.pdf`), pages separated by ``"\\f"``.
+
+:func:`pull` is both in one call.  ``SourceDocument.text`` is the *decoded source* every offset downstream
+points into; re-decoding the bytes with ``provenance.encoding`` gives exactly that text (``"utf-8-sig"``
+means a UTF-8 byte-order mark was present and is not part of the text).
+
+A local file with a provenance record beside it (``<file>.provenance.json``, written by
+:mod:`taiyaku.snapshot`) is a snapshot: it is decoded with the Content-Type recorded when it was fetched,
+must still have the recorded SHA-256, and its provenance is the record's (source URL, final URL, fetch
+time, status, headers).
+
+Retries happen in exactly one layer.  In the flow it is Prefect's: the pull task has ``retries`` with
+backoff and ``retry_condition_fn=retry_condition``, and :func:`pull` makes a single attempt (its default
+``retries=0``); :func:`retry_condition` retries only what :func:`is_retryable` allows (connection errors,
+timeouts, bodies cut short, HTTP 429 and 5xx; never other 4xx, never bad content) and, because Prefect's
+delays are fixed when the task is defined, honours a longer ``Retry-After`` by waiting the difference.
+Outside Prefect (``taiyaku add``, ``taiyaku run --refresh``) callers pass ``retries=N`` and :func:`fetch`
+retries itself with exponential backoff and the same ``Retry-After`` rule.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email.utils
+import hashlib
+import mimetypes
+import re
+import time
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+import httpx
+
+from taiyaku import __version__
+from taiyaku.errors import TaiyakuError
+from taiyaku.model import Provenance, SourceDocument
+
+DEFAULT_MAX_BYTES = 50 * 2**20
+DEFAULT_TIMEOUT = 30.0  # seconds to connect, and the longest silence allowed while reading
+DEFAULT_TOTAL_TIMEOUT = 600.0  # seconds for a whole download: a server trickling bytes never stalls a run
+DEFAULT_MAX_REDIRECTS = 10
+DEFAULT_RETRIES = 3  # for callers outside Prefect: retries after the first attempt (retryable only)
+DEFAULT_BACKOFF = 2.0  # seconds before the first retry; doubles each time
+DEFAULT_MAX_RETRY_WAIT = 120.0  # a longer Retry-After fails now instead of hanging the run
+USER_AGENT = f"taiyaku/{__version__}"
+
+TEXT = "text/plain"
+HTML = "text/html"
+PDF = "application/pdf"
+
+# Response headers worth keeping in the provenance: they identify the version that was fetched (and let a
+# later refresh ask "changed since?") and say how the bytes were meant to be read.
+RECORDED_HEADERS = ("content-type", "content-language", "etag", "last-modified")
+
+_HTML_TYPES = {"text/html", "application/xhtml+xml"}
+_TEXT_TYPES = {"text/plain", "text/markdown", "text/x-markdown"}
+_UNDECLARED_TYPES = {"", "application/octet-stream", "binary/octet-stream", "application/unknown"}
+# Signatures of binary formats people plausibly point taiyaku at by mistake.
+_BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"PK\x03\x04", "a ZIP archive (a .docx, .xlsx or .zip file?)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a legacy Office document (.doc/.xls)"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"%!PS", "a PostScript file"),
+)
+
+# Charset labels as they appear in HTTP headers and <meta> tags → the Python codecs to try, in order.  Every
+# "Shift_JIS" label means Microsoft's CP932 in practice (Japanese government pages use its NEC/IBM
+# extensions, e.g. circled digits); JIS X 0213 variants come second for the rare page that needs them.
+# Latin-1 and ASCII labels mean windows-1252, as in every browser (WHATWG Encoding Standard).
+_SHIFT_JIS = ("cp932", "shift_jis_2004")
+_EUC_JP = ("euc_jp", "euc_jis_2004")
+_CHARSET_CODECS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        ("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis", "windows-31j", "cp932",
+         "ms932", "x-ms-cp932"),
+        _SHIFT_JIS,
+    ),
+    **dict.fromkeys(("euc-jp", "euc_jp", "eucjp", "x-euc-jp", "cseucpkdfmtjapanese"), _EUC_JP),
+    **dict.fromkeys(("iso-2022-jp", "csiso2022jp"), ("iso2022_jp", "iso2022_jp_ext", "iso2022_jp_2004")),
+    **dict.fromkeys(("utf-8", "utf8", "unicode-1-1-utf-8"), ("utf-8",)),
+    **dict.fromkeys(
+        ("iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "windows-1252", "cp1252"),
+        ("cp1252",),
+    ),
+}
+_META_CHARSET = re.compile(rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9_:.+-]+)""", re.IGNORECASE)
+_HTML_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+_URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(//)?")
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """The bytes of a source exactly as read, and what the server (or the file name) said about them."""
+
+    source: str  # what the user gave
+    content: bytes
+    content_type: str | None  # declared: the HTTP Content-Type header, or given by the caller
+    name: str  # file name or URL path, for the extension
+    final_url: str | None = None  # http(s) only, after redirects
+    fetched_at: str | None = None  # http(s) only, ISO 8601 UTC
+    status: int | None = None  # http(s) only
+    headers: dict[str, str] = field(default_factory=dict)  # RECORDED_HEADERS present in the response
+
+    @property
+    def not_modified(self) -> bool:
+        """The server answered a conditional request with 304: the caller's copy is current."""
+        return self.status == 304
+
+
+class FetchError(TaiyakuError):
+    """A failed download, saying whether trying again later can help."""
+
+    def __init__(
+        self,
+        where: str,
+        problem: str,
+        *,
+        retryable: bool,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(where, problem)
+        self.retryable = retryable
+        self.status = status
+        self.retry_after = retry_after  # seconds the server asked us to wait (Retry-After), if it did
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Whether a failed pull may succeed if tried again: connection errors, timeouts, bodies cut short,
+    HTTP 429 and 5xx.  Not other 4xx, and not bad content (undecodable, wrong type, too large)."""
+    return isinstance(exc, FetchError) and exc.retryable
+
+
+def retry_condition(task: Any, task_run: Any, state: Any) -> bool:
+    """A Prefect 3 ``retry_condition_fn`` for a task that calls :func:`pull`.
+
+    Retries only :func:`is_retryable` failures.  Prefect schedules the retry after the task's fixed
+    ``retry_delay_seconds``; when the server's ``Retry-After`` asks for longer, this waits the difference
+    before answering (up to ``DEFAULT_MAX_RETRY_WAIT``; beyond that the task fails now with the error).
+    """
+    exc = state.data if isinstance(state.data, BaseException) else None
+    if exc is None:
+        try:
+            result = state.result(raise_on_failure=False)
+        except Exception:  # a result that cannot be loaded tells us nothing: do not retry blindly
+            return False
+        exc = result if isinstance(result, BaseException) else None
+    if exc is None or not is_retryable(exc):
+        return False
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after is None:
+        return True
+    if retry_after > DEFAULT_MAX_RETRY_WAIT:
+        return False
+    delays = task.retry_delay_seconds or 0
+    if isinstance(delays, Sequence):
+        scheduled = delays[min(max(task_run.run_count - 1, 0), len(delays) - 1)] if delays else 0
+    else:
+        scheduled = delays
+    if retry_after > scheduled:
+        time.sleep(retry_after - scheduled)
+    return True
+
+
+def pull(
+    source: str,
+    *,
+    content_type: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = DEFAULT_TIMEOUT,
+    total_timeout: float = DEFAULT_TOTAL_TIMEOUT,
+    max_redirects: int = DEFAULT_MAX_REDIRECTS,
+    retries: int = 0,
+    backoff: float = DEFAULT_BACKOFF,
+) -> SourceDocument:
+    """Read ``source`` (a path, ``file://``, ``http://`` or ``https://`` URL) and decode it.
+
+    ``content_type`` declares the type (and charset) of a local file the way an HTTP header would, e.g.
+    the Content-Type recorded when a snapshot was fetched.  Raises :class:`TaiyakuError` (or its subclass
+    :class:`FetchError` for download failures) with one line naming the source and the problem.
+    """
+    fetched = fetch(
+        source,
+        content_type=content_type,
+        max_bytes=max_bytes,
+        timeout=timeout,
+        total_timeout=total_timeout,
+        max_redirects=max_redirects,
+        retries=retries,
+        backoff=backoff,
+    )
+    return decode_source(fetched)
+
+
+# ----------------------------------------------------------------------------------------------- fetching
+
+
+def fetch(
+    source: str,
+    *,
+    content_type: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = DEFAULT_TIMEOUT,
+    total_timeout: float = DEFAULT_TOTAL_TIMEOUT,
+    max_redirects: int = DEFAULT_MAX_REDIRECTS,
+    retries: int = 0,
+    backoff: float = DEFAULT_BACKOFF,
+    max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> Fetched:
+    """The bytes of ``source``, undecoded.
+
+    For http(s), ``etag``/``last_modified`` make the request conditional (If-None-Match /
+    If-Modified-Since); a 304 answer comes back as a :class:`Fetched` with ``not_modified`` set and no
+    content.  Retryable failures (:func:`is_retryable`) are retried ``retries`` times, waiting ``backoff``
+    seconds, doubling each time, or as long as the server's ``Retry-After`` asks (up to
+    ``max_retry_wait``).
+    """
+    if not source or not source.strip():
+        raise TaiyakuError("<source>", "empty source: give a path, file:// or http(s):// URL")
+    scheme_match = _URL_SCHEME.match(source)
+    scheme = scheme_match.group(1).lower() if scheme_match else ""
+    # "C:\\..." on Windows is a drive letter, not a URL scheme.
+    if scheme_match and not (len(scheme) == 1 and not scheme_match.group(2)):
+        if scheme in ("http", "https"):
+            return _fetch_http(
+                source,
+                max_bytes=max_bytes,
+                timeout=timeout,
+                total_timeout=total_timeout,
+                max_redirects=max_redirects,
+                retries=retries,
+                backoff=backoff,
+                max_retry_wait=max_retry_wait,
+                etag=etag,
+                last_modified=last_modified,
+            )
+        if scheme == "file":
+            return _read_file(_file_url_path(source), source, content_type, max_bytes)
+        raise TaiyakuError(
+            source, f"unsupported URL scheme '{scheme}:' (taiyaku reads http://, https://, file:// and paths)"
+        )
+    return _read_file(Path(source).expanduser(), source, content_type, max_bytes)
+
+
+def _file_url_path(url: str) -> Path:
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        raise TaiyakuError(url, f"file:// URL names a remote host '{parts.netloc}'; only local files are read")
+    return Path(url2pathname(unquote(parts.path)))
+
+
+def _read_file(path: Path, source: str, content_type: str | None, max_bytes: int) -> Fetched:
+    if not path.exists():
+        raise TaiyakuError(source, "no such file")
+    if path.is_dir():
+        raise TaiyakuError(source, "is a directory, not a file")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise TaiyakuError(source, f"file is {size} bytes, over the {max_bytes}-byte limit (max_bytes)")
+        content = path.read_bytes()
+    except OSError as exc:
+        raise TaiyakuError(source, f"cannot read: {exc.strerror or exc}") from None
+    from taiyaku.snapshot import read_record, record_path  # snapshot builds on this module
+
+    record = read_record(path)
+    if record is None:
+        return Fetched(source=source, content=content, content_type=content_type, name=path.name)
+    # A snapshot: decode it as it was served and report where and when it was fetched.
+    digest = hashlib.sha256(content).hexdigest()
+    if digest != record.sha256:
+        raise TaiyakuError(
+            source,
+            f"sha256 {digest} does not match its provenance record {record_path(path).name} ({record.sha256}):"
+            " the snapshot changed after it was fetched; run `taiyaku run --refresh` to fetch it again",
+        )
+    return Fetched(
+        source=record.source,
+        content=content,
+        content_type=content_type or record.headers.get("content-type"),
+        name=path.name,
+        final_url=record.final_url,
+        fetched_at=record.fetched_at,
+        status=record.status,
+        headers=dict(record.headers),
+    )
+
+
+def _fetch_http(
+    url: str,
+    *,
+    max_bytes: int,
+    timeout: float,
+    total_timeout: float,
+    max_redirects: int,
+    retries: int,
+    backoff: float,
+    max_retry_wait: float,
+    etag: str | None,
+    last_modified: str | None,
+) -> Fetched:
+    request_headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,*/*;q=0.1",
+    }
+    if etag:
+        request_headers["If-None-Match"] = etag
+    if last_modified:
+        request_headers["If-Modified-Since"] = last_modified
+    attempt = 0
+    with httpx.Client(
+        follow_redirects=True,
+        max_redirects=max_redirects,
+        timeout=httpx.Timeout(timeout),
+        headers=request_headers,
+    ) as client:
+        while True:
+            try:
+                return _fetch_http_once(client, url, max_bytes, timeout, total_timeout, max_redirects)
+            except FetchError as exc:
+                if not exc.retryable or attempt >= retries:
+                    raise
+                wait = backoff * 2**attempt
+                if exc.retry_after is not None:
+                    if exc.retry_after > max_retry_wait:
+                        raise FetchError(
+                            url,
+                            f"{exc.problem}; the server asks to retry after {exc.retry_after:g} s, longer"
+                            f" than the {max_retry_wait:g} s taiyaku waits",
+                            retryable=False,
+                            status=exc.status,
+                        ) from None
+                    wait = max(wait, exc.retry_after)
+                time.sleep(wait)
+                attempt += 1
+
+
+def _fetch_http_once(
+    client: httpx.Client, url: str, max_bytes: int, timeout: float, total_timeout: float, max_redirects: int
+) -> Fetched:
+    deadline = time.monotonic() + total_timeout
+    fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    received = 0
+    try:
+        with client.stream("GET", url) as response:
+            final_url = str(response.url)
+            via = "" if final_url == url else f" (redirected to {final_url})"
+            status = response.status_code
+            if status >= 400:
+                raise FetchError(
+                    url,
+                    f"HTTP {status} {response.reason_phrase}{via}".rstrip(),
+                    retryable=status == 429 or status >= 500,
+                    status=status,
+                    retry_after=_retry_after(response.headers.get("retry-after")),
+                )
+            recorded = {k: response.headers[k] for k in RECORDED_HEADERS if k in response.headers}
+            if status == 304:
+                return Fetched(url, b"", None, _url_name(final_url), final_url, fetched_at, status, recorded)
+            if status != 200:
+                raise FetchError(url, f"unexpected HTTP {status} {response.reason_phrase}{via}", retryable=False)
+            declared_length = _content_length(response.headers)
+            if declared_length is not None and declared_length > max_bytes:
+                raise FetchError(
+                    url,
+                    f"the server announces {declared_length} bytes, over the {max_bytes}-byte limit (max_bytes)",
+                    retryable=False,
+                )
+            chunks: list[bytes] = []
+            for chunk in response.iter_bytes():
+                received += len(chunk)
+                if received > max_bytes:
+                    raise FetchError(
+                        url, f"download exceeds the {max_bytes}-byte limit (max_bytes); stopped", retryable=False
+                    )
+                if time.monotonic() > deadline:
+                    raise FetchError(
+                        url, f"download took longer than {total_timeout:g} s (total timeout)", retryable=True
+                    )
+                chunks.append(chunk)
+            # h11 already refuses a body that ends before Content-Length; this also covers a transport that
+            # does not (the raw byte count is what Content-Length describes, before any gzip decoding).
+            if declared_length is not None and response.num_bytes_downloaded != declared_length:
+                raise FetchError(
+                    url,
+                    f"body cut short: received {response.num_bytes_downloaded} of {declared_length} bytes",
+                    retryable=True,
+                )
+            return Fetched(
+                source=url,
+                content=b"".join(chunks),
+                content_type=response.headers.get("content-type"),
+                name=_url_name(final_url),
+                final_url=final_url,
+                fetched_at=fetched_at,
+                status=status,
+                headers=recorded,
+            )
+    except httpx.TooManyRedirects:
+        raise FetchError(url, f"more than {max_redirects} redirects (a redirect loop?)", retryable=False) from None
+    except httpx.UnsupportedProtocol as exc:
+        raise FetchError(url, f"redirected to an unsupported URL: {exc}", retryable=False) from None
+    except httpx.InvalidURL as exc:
+        raise FetchError(url, f"invalid URL: {exc}", retryable=False) from None
+    except httpx.ConnectTimeout:
+        raise FetchError(url, f"timed out connecting ({timeout:g} s)", retryable=True) from None
+    except httpx.ReadTimeout:
+        raise FetchError(url, f"the server stalled: no data for {timeout:g} s (read timeout)", retryable=True) from None
+    except httpx.TimeoutException as exc:
+        raise FetchError(url, f"timed out: {type(exc).__name__}", retryable=True) from None
+    except httpx.RemoteProtocolError as exc:
+        problem = str(exc)
+        if "incomplete" in problem or "without sending complete message body" in problem:
+            problem = f"body cut short: the connection closed after {received} bytes ({exc})"
+        else:
+            problem = f"broken HTTP response: {exc}"
+        raise FetchError(url, problem, retryable=True) from None
+    except httpx.DecodingError as exc:
+        raise FetchError(url, f"cannot decode the compressed response: {exc}", retryable=False) from None
+    except httpx.ConnectError as exc:
+        raise FetchError(url, f"cannot connect: {exc}", retryable=True) from None
+    except httpx.TransportError as exc:
+        raise FetchError(url, f"network error: {exc}", retryable=True) from None
+
+
+def _content_length(headers: httpx.Headers) -> int | None:
+    value = headers.get("content-length")
+    if value is None or not value.strip().isdigit():
+        return None
+    return int(value)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _url_name(url: str) -> str:
+    return unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+
+
+# ----------------------------------------------------------------------------------------------- decoding
+
+
+def decode_source(fetched: Fetched) -> SourceDocument:
+    """Decode fetched bytes into a :class:`SourceDocument` (text + provenance)."""
+    where = fetched.source
+    raw = fetched.content
+    if not raw:
+        raise TaiyakuError(where, "empty file (0 bytes)")
+    media_type = sniff_media_type(raw, fetched.content_type, fetched.name, where)
+    if media_type == PDF:
+        from taiyaku.pdf import EXTRACTOR, extract_pdf_text
+
+        text = extract_pdf_text(raw, where)
+        encoding = EXTRACTOR
+    else:
+        header_charset = _parameter(fetched.content_type, "charset")
+        meta = declared_charset(raw) if media_type == HTML else None
+        text, encoding = decode_text(raw, where, [header_charset, meta])
+        if "\x00" in text:
+            raise TaiyakuError(where, "contains NUL characters: binary data, not text")
+        if not text.strip():
+            raise TaiyakuError(where, "contains no text, only white space")
+    provenance = Provenance(
+        source=fetched.source,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        bytes=len(raw),
+        media_type=media_type,
+        encoding=encoding,
+        final_url=fetched.final_url,
+        fetched_at=fetched.fetched_at,
+        status=fetched.status,
+        headers=dict(fetched.headers),
+    )
+    return SourceDocument(text=text, provenance=provenance)
+
+
+def _mime(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def _parameter(content_type: str | None, name: str) -> str | None:
+    """A parameter of a Content-Type value (``charset``), unquoted."""
+    for part in (content_type or "").split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == name:
+            return value.strip().strip("\"'") or None
+    return None
+
+
+def _looks_like_html(raw: bytes) -> bool:
+    head = raw[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<head", b"<body")):
+        return True
+    return head.startswith((b"<?xml", b"<!--", b"<meta")) and b"<html" in head
+
+
+def sniff_media_type(raw: bytes, content_type: str | None, name: str, where: str) -> str:
+    """``text/plain``, ``text/html`` or ``application/pdf``, from the content and the declared type.
+
+    The content wins where it is unambiguous (a PDF signature, an HTML document start), because servers
+    mislabel files; a declared type taiyaku cannot read (``image/png``...) is refused with the reason.
+    """
+    declared = _mime(content_type)
+    if not declared:
+        guessed, _ = mimetypes.guess_type(name)
+        declared = (guessed or "").lower()
+    if raw[:1024].lstrip().startswith(b"%PDF-"):
+        return PDF
+    for signature, what in _BINARY_SIGNATURES:
+        if raw.startswith(signature):
+            raise TaiyakuError(where, f"is {what}, not text, HTML or PDF")
+    if declared == PDF:
+        raise TaiyakuError(where, "is declared a PDF but does not start with %PDF- (truncated or mislabelled?)")
+    if _looks_like_html(raw) or declared in _HTML_TYPES:
+        return HTML
+    if declared in _UNDECLARED_TYPES or declared in _TEXT_TYPES or declared.startswith("text/"):
+        return TEXT
+    raise TaiyakuError(where, f"content type {declared} is not something taiyaku reads (text, HTML or PDF)")
+
+
+def declared_charset(raw: bytes) -> str | None:
+    """The charset an HTML document declares in a ``<meta>`` tag (either form), or None."""
+    head = _HTML_COMMENT.sub(b"", raw[:8192])
+    match = _META_CHARSET.search(head)
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def _codecs_for(label: str) -> tuple[str, ...]:
+    label = label.strip().lower()
+    if label in _CHARSET_CODECS:
+        return _CHARSET_CODECS[label]
+    try:
+        return (codecs.lookup(label).name,)
+    except LookupError:
+        return ()
+
+
+def decode_text(raw: bytes, where: str, declared: Sequence[str | None] = ()) -> tuple[str, str]:
+    """Decode ``raw`` strictly; returns ``(text, codec)``.
+
+    Order: a byte-order mark; then each declared charset (HTTP header first, then ``<meta>``) that
+    decodes without error; then UTF-8; then CP932 (Shift_JIS) or EUC-JP, choosing by which gives
+    plausible Japanese when both decode; finally charset-normalizer's guess.
+    """
+    if raw.startswith(codecs.BOM_UTF8):
+        return _strict(raw, "utf-8-sig", where, "starts with a UTF-8 byte-order mark but is not valid UTF-8")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(raw, "utf-16", where, "starts with a UTF-16 byte-order mark but is not valid UTF-16")
+    for label in declared:
+        for codec in _codecs_for(label or ""):
+            text = _try_decode(raw, codec)
+            if text is not None:
+                return text, codec
+    text = _try_decode(raw, "utf-8")
+    if text is not None:
+        return text, "utf-8"
+    candidates = [(text, codec) for codec in (*_SHIFT_JIS, *_EUC_JP) if (text := _try_decode(raw, codec))]
+    if candidates:
+        # Prefer the base codecs (cp932, euc_jp) over their JIS X 0213 extensions when both decode; keep
+        # order stable for ties so the choice is deterministic.
+        return max(candidates, key=lambda pair: _japanese_plausibility(pair[0]))
+    guess = _charset_normalizer_guess(raw)
+    if guess is not None:
+        return guess
+    position = _first_bad_byte(raw)
+    raise TaiyakuError(
+        where,
+        f"not valid UTF-8, Shift_JIS or EUC-JP text (undecodable byte 0x{raw[position]:02x} at offset {position})",
+    )
+
+
+def _strict(raw: bytes, codec: str, where: str, problem: str) -> tuple[str, str]:
+    try:
+        return raw.decode(codec), codec
+    except UnicodeDecodeError as exc:
+        raise TaiyakuError(where, f"{problem} (byte offset {exc.start})") from None
+
+
+def _try_decode(raw: bytes, codec: str) -> str | None:
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _japanese_plausibility(text: str) -> int:
+    """How much ``text`` looks like real Japanese (or ASCII): decoding EUC-JP bytes as CP932 (or the reverse)
+    yields half-width katakana, private-use and rare characters instead of kana and common kanji."""
+    score = 0
+    for char in text:
+        code = ord(char)
+        if (
+            code < 0x80
+            or 0x3000 <= code <= 0x30FF  # CJK punctuation, hiragana, katakana
+            or 0x4E00 <= code <= 0x9FFF  # CJK unified ideographs
+            or 0xFF01 <= code <= 0xFF5E  # full-width ASCII
+        ):
+            score += 1
+        elif 0xFF61 <= code <= 0xFF9F or unicodedata.category(char) in ("Co", "Cn", "Cc"):
+            score -= 3  # half-width katakana, private use, unassigned, control
+        else:
+            score -= 1
+    return score
+
+
+def _charset_normalizer_guess(raw: bytes) -> tuple[str, str] | None:
+    """Last resort for text in none of the Japanese encodings (an English page in windows-1252, say)."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is None or best.encoding is None:
+        return None
+    text = _try_decode(raw, best.encoding)
+    if text is None or any(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v" for c in text):
+        return None
+    return text, best.encoding
+
+
+def _first_bad_byte(raw: bytes) -> int:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return 0

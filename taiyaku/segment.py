@@ -1,0 +1,260 @@
+"""Stage 3: split blocks into sentences (segments), keeping each sentence's span in the decoded source.
+
+Japanese runs through GiNZA's Sudachi tokenizer only (the parser is ~100x slower and adds nothing to
+sentence splitting) followed by :func:`ja_sentence_boundaries`; English runs through spaCy's rule-based
+tokenizer followed by :func:`en_sentence_boundaries`.  Each component has one job: mark sentence starts.
+
+Headings and list items are never split: a block of those kinds is one segment.  A line break inside a
+paragraph block is a hard boundary (a line without closing punctuation that sits above a paragraph is a
+heading the block builder did not separate).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from taiyaku.model import Block, Lang, Segment
+from taiyaku.textmap import MappedText
+
+# Components of ja_ginza that sentence splitting does not need (all of them: only the tokenizer stays).
+_GINZA_EXCLUDE = ("tok2vec", "parser", "ner", "morphologizer", "compound_splitter", "bunsetu_recognizer")
+
+# --- Japanese -------------------------------------------------------------------------------------------
+
+_JA_TERMINALS = frozenset("。！？!?…‥")
+# Opening -> closing bracket pairs (both the full-width forms and the ASCII forms NFKC produces).
+_JA_BRACKETS = {
+    "「": "」", "『": "』", "（": "）", "(": ")", "［": "］", "[": "]", "【": "】", "〈": "〉", "《": "》",
+    "〔": "〕", "｛": "｝", "{": "}", "“": "”", "‘": "’",
+}
+_JA_CLOSERS = frozenset(_JA_BRACKETS.values()) | {'"', "'"}
+
+
+def _matched_bracket_depths(doc: Doc) -> list[int]:
+    """Bracket nesting depth at each token, counting only brackets that are closed within the doc.
+
+    An unmatched opening bracket (a typo, or a quote closed in the next paragraph) must not suppress
+    every sentence boundary after it, so brackets are paired with a stack first.
+    """
+    stack: list[tuple[str, int]] = []
+    delta = [0] * (len(doc) + 1)
+    for i, token in enumerate(doc):
+        text = token.text
+        if text in _JA_BRACKETS:
+            stack.append((_JA_BRACKETS[text], i))
+        elif text in _JA_CLOSERS and stack:
+            # Pop to the matching opener; openers skipped over were never closed.
+            for k in range(len(stack) - 1, -1, -1):
+                if stack[k][0] == text:
+                    opened = stack[k][1]
+                    del stack[k:]
+                    delta[opened + 1] += 1  # inside starts after the opener
+                    delta[i] -= 1  # the closer itself is outside
+                    break
+    depths: list[int] = []
+    depth = 0
+    for i in range(len(doc)):
+        depth += delta[i]
+        depths.append(depth)
+    return depths
+
+
+def _is_japanese_char(char: str) -> bool:
+    code = ord(char)
+    return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF
+
+
+@Language.component("ja_sentence_boundaries")
+def ja_sentence_boundaries(doc: Doc) -> Doc:
+    """Sentence starts after 。！？ (and ASCII ! ? . between Japanese text), never inside matched
+    brackets or quotes; closing brackets right after a terminal stay with their sentence; a line break
+    always ends a sentence."""
+    if not len(doc):
+        return doc
+    depths = _matched_bracket_depths(doc)
+    starts = [False] * len(doc)
+    starts[0] = True
+    i = 0
+    n = len(doc)
+    while i < n:
+        text = doc[i].text
+        boundary_after = False
+        if "\n" in text:
+            boundary_after = True
+        elif depths[i] == 0 and (text[-1] in _JA_TERMINALS or _is_japanese_full_stop(doc, i)):
+            boundary_after = True
+            # Absorb further terminals and closing brackets/quotes: 「…。」 and ?! and 。）
+            while i + 1 < n and (doc[i + 1].text in _JA_CLOSERS or doc[i + 1].text[0] in _JA_TERMINALS):
+                i += 1
+        if boundary_after and i + 1 < n:
+            starts[i + 1] = True
+        i += 1
+    for token, start in zip(doc, starts, strict=True):
+        token.is_sent_start = start
+    return doc
+
+
+def _is_japanese_full_stop(doc: Doc, i: int) -> bool:
+    """ASCII "." ends a Japanese sentence only between Japanese text (not in 3.5, U.S., www.x.jp)."""
+    if doc[i].text != "." or i == 0:
+        return False
+    before = doc[i - 1].text[-1]
+    after = doc[i + 1].text[0] if i + 1 < len(doc) else ""
+    return _is_japanese_char(before) and (not after or _is_japanese_char(after) or after in _JA_BRACKETS)
+
+
+# --- English --------------------------------------------------------------------------------------------
+
+_EN_TERMINALS = frozenset({".", "!", "?", "…", "...", "?!", "!?"})
+_EN_CLOSERS = frozenset({'"', "'", "”", "’", ")", "]", "}", "»"})
+_EN_OPENERS = frozenset({'"', "'", "“", "‘", "(", "[", "«"})
+# Abbreviations after which a sentence (practically) never ends: titles before names, Latin connectives.
+_EN_NEVER_FINAL = frozenset(
+    """mr. mrs. ms. dr. prof. st. mt. ft. gen. col. lt. capt. sgt. gov. sen. rep. rev. hon. messrs. mme.
+    e.g. i.e. cf. vs. v. viz. approx. ca. fig. figs. no. nos. vol. vols. pp. p. ch. art. sec. op. ed. eds.
+    """.split()
+)
+# Words that, capitalised after an ambiguous abbreviation (U.S., Inc., a.m., D.C.), start a new sentence.
+_EN_SENTENCE_STARTERS = frozenset(
+    """the a an he she it they we i you this that these those there his her its their our my in on at
+    but and or so however after before when while as for from if although though since during then
+    some many most all one two three according meanwhile also today yesterday last next""".split()
+)
+# Tokens that stay numbered references: "No. 5", "Art. 9", "pp. 3"
+_EN_NUMBERED = frozenset({"no", "nos", "vol", "vols", "pp", "p", "art", "fig", "figs", "ch", "sec", "op"})
+
+
+@Language.component("en_sentence_boundaries")
+def en_sentence_boundaries(doc: Doc) -> Doc:
+    """Sentence starts after . ! ? (with any closing quotes/brackets that follow them), except after
+    abbreviations, initials ("J. R. R. Tolkien"), numbered references ("No. 5") and before lower-case
+    continuations ("e.g. soldiers"); a line break always ends a sentence."""
+    if not len(doc):
+        return doc
+    n = len(doc)
+    starts = [False] * n
+    starts[0] = True
+    i = 0
+    while i < n:
+        token = doc[i]
+        text = token.text
+        if "\n" in text:
+            if i + 1 < n:
+                starts[i + 1] = True
+            i += 1
+            continue
+        terminal = text in _EN_TERMINALS or (text.endswith(".") and len(text) > 1 and text[-2] != ".")
+        if not terminal:
+            i += 1
+            continue
+        end = i
+        while end + 1 < n and doc[end + 1].text in _EN_CLOSERS and not doc[end].whitespace_:
+            end += 1
+        if end + 1 < n and _en_starts_sentence(doc, i, end + 1):
+            starts[end + 1] = True
+        i = end + 1
+    for token, start in zip(doc, starts, strict=True):
+        token.is_sent_start = start
+    return doc
+
+
+def _en_starts_sentence(doc: Doc, terminal: int, nxt: int) -> bool:
+    """Does the token at ``nxt`` start a new sentence, given the terminal token at ``terminal``?"""
+    token = doc[terminal]
+    if not doc[nxt - 1].whitespace_ and "\n" not in doc[nxt].text:
+        return False  # "3.5", "U.S.-Japan", ".jp": no space, no boundary
+    follower = doc[nxt]
+    # Skip an opening quote/bracket to see the first word of the next sentence.
+    word = follower
+    if follower.text in _EN_OPENERS and nxt + 1 < len(doc):
+        word = doc[nxt + 1]
+    first = word.text[:1]
+    if not first or first.islower():
+        return False
+    text = token.text
+    lower = text.lower()
+    if text == ".":
+        prev = doc[terminal - 1].text if terminal else ""
+        # Initials: "J. R. R. Tolkien", "George W. Bush" (one capital letter before the dot).
+        if len(prev) == 1 and prev.isupper() and not doc[terminal - 1].whitespace_:
+            return False
+        if prev.lower() in _EN_NUMBERED and first.isdigit():
+            return False
+        return True
+    if text in _EN_TERMINALS:
+        return True
+    # An abbreviation token such as "Mr." "U.S." "a.m." "Inc." "Jan."
+    if lower in _EN_NEVER_FINAL:
+        return False
+    if first.isdigit():
+        return False  # "Jan. 5", "Ch. 3"
+    return word.text.lower() in _EN_SENTENCE_STARTERS
+
+
+# --- loaders and the stage function --------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def japanese_nlp() -> Language:
+    """GiNZA's Sudachi tokenizer (split mode C) + the Japanese sentence-boundary component.
+
+    The one Japanese loader of the code base: the aligner and the terminology checker reuse its
+    tokenizer (``japanese_nlp().tokenizer.tokenizer`` is the SudachiPy tokenizer) for normalized forms.
+    """
+    _use_numpy_ops()
+    nlp = spacy.load("ja_ginza", exclude=list(_GINZA_EXCLUDE))
+    nlp.add_pipe("ja_sentence_boundaries")
+    return nlp
+
+
+@functools.lru_cache(maxsize=1)
+def english_nlp() -> Language:
+    """spaCy's English rule tokenizer + the English sentence-boundary component (no statistical model)."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("en_sentence_boundaries")
+    return nlp
+
+
+def _use_numpy_ops() -> None:
+    # BLIS is very slow on this project's CPUs; set before any model is loaded.
+    from thinc.api import NumpyOps, set_current_ops
+
+    set_current_ops(NumpyOps(use_blis=False))
+
+
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def segment(blocks: list[Block], lang: Lang) -> list[Segment]:
+    """Split ``blocks`` into sentence segments of language ``lang``, in document order.
+
+    Headings and list items are one segment each; paragraphs are split into sentences.  Each segment's
+    ``start``/``end`` is its span in the decoded source (through the block's :class:`MappedText`).
+    """
+    nlp = japanese_nlp() if lang == "ja" else english_nlp()
+    segments: list[Segment] = []
+    paragraphs = [block for block in blocks if block.kind == "paragraph"]
+    docs = iter(nlp.pipe((block.text.text for block in paragraphs), batch_size=64))
+    for block in blocks:
+        if block.kind == "paragraph":
+            doc = next(docs)
+            pieces = [block.text[sent.start_char : sent.end_char] for sent in doc.sents]
+        else:
+            pieces = [block.text]
+        for piece in pieces:
+            _append_segment(segments, piece, block, lang)
+    return segments
+
+
+def _append_segment(segments: list[Segment], piece: MappedText, block: Block, lang: Lang) -> None:
+    piece = piece.strip()
+    if not piece.text:
+        return
+    start, end = piece.source_span()
+    text = _SPACE_RUN.sub(" ", piece.text) if lang == "en" else piece.text
+    segments.append(Segment(len(segments), lang, text, start, end, block.id, block.kind))

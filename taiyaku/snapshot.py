@@ -1,0 +1,388 @@
+"""Snapshots of fetched sources: ``taiyaku add``, ``taiyaku run --refresh`` and the check before a run.
+
+A statement added with :func:`add_statement` lives in ``corpora/<statement-id>/``::
+
+    statement.toml              [ja] source = "ja.pdf", url = <what was fetched>, sha256 = <of ja.pdf>
+    ja.pdf                      the original bytes, exactly as fetched (.pdf, .html or .txt by media type)
+    ja.pdf.provenance.json      source, final URL after redirects, fetch time, HTTP status, the headers that
+                                matter (Content-Type, ETag, Last-Modified), sha256, bytes, media type, encoding
+    en.html, en.html.provenance.json
+
+Runs then work offline from the snapshot: :func:`taiyaku.pull.pull` on a snapshot file reads the record
+beside it, decodes the bytes with the Content-Type recorded at fetch time (so a charset sent only in the
+HTTP header is still honoured) and reports the record's provenance.  :func:`refresh_statement` asks the
+server again with If-None-Match / If-Modified-Since and replaces the snapshot only when the bytes changed.
+
+Nothing is ever half-written: a new statement is assembled in a temporary folder inside ``corpora/`` and
+renamed into place once both sources were fetched and decoded; a refresh rebuilds a copy of the folder and
+swaps it in.  A failed fetch leaves ``corpora/`` exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from taiyaku.errors import TaiyakuError
+from taiyaku.model import Provenance
+from taiyaku.pull import (
+    DEFAULT_BACKOFF,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    HTML,
+    PDF,
+    TEXT,
+    decode_source,
+    fetch,
+)
+from taiyaku.statement import STATEMENT_FILE, SideSource, Statement, check_statement_id, load_statement
+
+PROVENANCE_SUFFIX = ".provenance.json"
+_EXTENSIONS = {PDF: "pdf", HTML: "html", TEXT: "txt"}
+_SIDES = ("ja", "en")
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One side's fetched bytes, ready to be written as ``<lang>.<ext>`` plus its provenance record."""
+
+    lang: str
+    content: bytes
+    provenance: Provenance
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.lang}.{_EXTENSIONS[self.provenance.media_type]}"
+
+
+# ------------------------------------------------------------------------------------ provenance records
+
+
+def record_path(snapshot_file: Path) -> Path:
+    """Where the provenance record of ``snapshot_file`` lives: beside it, ``<name>.provenance.json``."""
+    return snapshot_file.with_name(snapshot_file.name + PROVENANCE_SUFFIX)
+
+
+def render_record(provenance: Provenance) -> str:
+    return json.dumps(provenance.to_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def read_record(snapshot_file: Path) -> Provenance | None:
+    """The provenance record beside ``snapshot_file``, or None if it has none."""
+    path = record_path(snapshot_file)
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        headers = data.get("headers", {})
+        if not isinstance(headers, dict):
+            raise TypeError("headers")
+        return Provenance(
+            source=str(data["source"]),
+            sha256=str(data["sha256"]),
+            bytes=int(data["bytes"]),
+            media_type=str(data["media_type"]),
+            encoding=str(data["encoding"]),
+            final_url=data.get("final_url"),
+            fetched_at=data.get("fetched_at"),
+            status=data.get("status"),
+            headers={str(k): str(v) for k, v in headers.items()},
+        )
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
+        raise TaiyakuError(str(path), "not a valid provenance record (JSON written by `taiyaku add`)") from None
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# ------------------------------------------------------------------------------------------ the check
+
+
+def verify_snapshot(statement: Statement) -> None:
+    """Raise :class:`TaiyakuError` if a registered source (one with a ``sha256``) is missing or changed."""
+    for lang in _SIDES:
+        side: SideSource = getattr(statement, lang)
+        if side.sha256 is None or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", side.source):
+            continue
+        path = Path(side.source)
+        if not path.is_file():
+            hint = f"; `taiyaku run --refresh {statement.folder}` fetches it again from {side.url}" if side.url else ""
+            raise TaiyakuError(str(statement.file), f"the registered {lang} source {path.name} is missing{hint}")
+        digest = _sha256_file(path)
+        if digest != side.sha256:
+            hint = " or run `taiyaku run --refresh` to fetch it again" if side.url else ""
+            raise TaiyakuError(
+                str(path),
+                f"sha256 is {digest}, but statement.toml registers {side.sha256}: the file changed after it was"
+                f" registered; restore it{hint}",
+            )
+
+
+# ---------------------------------------------------------------------------------------------- add
+
+
+def take_snapshot(
+    lang: str,
+    source: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = DEFAULT_TIMEOUT,
+    retries: int = DEFAULT_RETRIES,
+    backoff: float = DEFAULT_BACKOFF,
+) -> Snapshot:
+    """Fetch ``source`` and decode it once (so a source taiyaku cannot read is refused now, not at the
+    first run); local paths are recorded as absolute ``file://`` URLs so a refresh finds them again."""
+    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", source) and source.strip():
+        path = Path(source).expanduser()
+        source = path.resolve().as_uri() if path.exists() else source
+    fetched = fetch(source, max_bytes=max_bytes, timeout=timeout, retries=retries, backoff=backoff)
+    provenance = decode_source(fetched).provenance
+    if provenance.fetched_at is None:
+        provenance = dataclasses.replace(provenance, fetched_at=_now())
+    return Snapshot(lang, fetched.content, provenance)
+
+
+def add_statement(
+    statement_id: str,
+    ja: str,
+    en: str,
+    *,
+    corpora_dir: str | Path = "corpora",
+    title: str = "",
+    date: str = "",
+    publisher: str = "",
+    glossary: str | Path | None = None,
+    overwrite: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = DEFAULT_TIMEOUT,
+    retries: int = DEFAULT_RETRIES,
+    backoff: float = DEFAULT_BACKOFF,
+) -> Statement:
+    """Fetch both sources, snapshot them under ``<corpora_dir>/<statement_id>/`` with ``statement.toml``.
+
+    ``ja`` and ``en`` are paths, ``file://`` or ``http(s)://`` URLs.  Refuses an existing statement unless
+    ``overwrite``.  On any failure ``corpora_dir`` is left exactly as it was.
+    """
+    check_statement_id(statement_id, statement_id)
+    corpora = Path(corpora_dir).resolve()
+    folder = corpora / statement_id
+    if folder.exists() and not overwrite:
+        raise TaiyakuError(str(folder), "a statement with this id already exists (choose another id or replace it)")
+    if date:
+        try:
+            dt.date.fromisoformat(date)
+        except ValueError:
+            raise TaiyakuError(date, "the date must be YYYY-MM-DD") from None
+    glossary_path: Path | None = None
+    if glossary:
+        glossary_path = Path(glossary).expanduser().resolve()
+        if not glossary_path.is_file():
+            raise TaiyakuError(str(glossary), "no such glossary file")
+    options = {"max_bytes": max_bytes, "timeout": timeout, "retries": retries, "backoff": backoff}
+    snapshots = [take_snapshot("ja", ja, **options), take_snapshot("en", en, **options)]
+
+    # Both sources are in hand: only now is anything written.
+    created_corpora = not corpora.exists()
+    corpora.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{statement_id}.", suffix=".adding", dir=corpora))
+    try:
+        for snapshot in snapshots:
+            _write_snapshot(staging, snapshot)
+        statement_toml = _render_statement(
+            statement_id,
+            title=title,
+            date=date,
+            publisher=publisher,
+            glossary=os.path.relpath(glossary_path, folder) if glossary_path else None,
+            snapshots=snapshots,
+        )
+        (staging / STATEMENT_FILE).write_text(statement_toml, encoding="utf-8")
+        _replace_folder(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created_corpora:
+            with contextlib.suppress(OSError):
+                corpora.rmdir()
+        raise
+    return load_statement(folder)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _write_snapshot(folder: Path, snapshot: Snapshot) -> None:
+    path = folder / snapshot.file_name
+    path.write_bytes(snapshot.content)
+    record_path(path).write_text(render_record(snapshot.provenance), encoding="utf-8")
+
+
+def _toml_string(value: str) -> str:
+    # A JSON string is a valid TOML basic string once DEL, which JSON leaves raw, is escaped too.
+    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _render_statement(
+    statement_id: str,
+    *,
+    title: str,
+    date: str,
+    publisher: str,
+    glossary: str | None,
+    snapshots: list[Snapshot],
+) -> str:
+    lines = [
+        "# Added by `taiyaku add`. Each source is a snapshot of the bytes fetched from `url`, with its",
+        "# provenance record (<file>.provenance.json) beside it; `taiyaku run --refresh` fetches them again.",
+        f"id = {_toml_string(statement_id)}",
+        f"title = {_toml_string(title)}",
+        f"date = {_toml_string(date)}",
+        f"publisher = {_toml_string(publisher)}",
+    ]
+    if glossary:
+        lines.append(f"glossary = {_toml_string(Path(glossary).as_posix())}")
+    for snapshot in snapshots:
+        lines += [
+            "",
+            f"[{snapshot.lang}]",
+            f"source = {_toml_string(snapshot.file_name)}",
+            f"url = {_toml_string(snapshot.provenance.source)}",
+            f"sha256 = {_toml_string(snapshot.provenance.sha256)}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _replace_folder(staging: Path, folder: Path) -> None:
+    """Put the finished ``staging`` folder at ``folder`` (replacing an old one as late as possible)."""
+    if not folder.exists():
+        staging.rename(folder)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=folder.parent))
+    retired.rmdir()
+    folder.rename(retired)
+    try:
+        staging.rename(folder)
+    except BaseException:
+        retired.rename(folder)
+        raise
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+# ------------------------------------------------------------------------------------------ refresh
+
+
+def refresh_statement(
+    statement: Statement,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    timeout: float = DEFAULT_TIMEOUT,
+    retries: int = DEFAULT_RETRIES,
+    backoff: float = DEFAULT_BACKOFF,
+) -> bool:
+    """Fetch the snapshot sources of ``statement`` again; replace the snapshots whose bytes changed.
+
+    Conditional requests (If-None-Match / If-Modified-Since from the recorded ETag / Last-Modified) let
+    the server answer 304.  A missing or altered snapshot is fetched unconditionally and replaced.  Sides
+    that are not snapshots (a hand-made ``ja.txt`` without a provenance record) are left alone.  Returns
+    whether anything changed; on failure nothing is changed.
+    """
+    changed: list[tuple[SideSource, Snapshot]] = []
+    for lang in _SIDES:
+        side: SideSource = getattr(statement, lang)
+        path = Path(side.source)
+        record = read_record(path)
+        if side.url is None or not (record is not None or (side.sha256 is not None and not path.exists())):
+            continue
+        intact = (
+            record is not None
+            and path.is_file()
+            and _sha256_file(path) == record.sha256
+            and side.sha256 in (None, record.sha256)
+        )
+        conditional = intact and record is not None and record.source == side.url
+        headers = record.headers if conditional and record is not None else {}
+        fetched = fetch(
+            side.url,
+            max_bytes=max_bytes,
+            timeout=timeout,
+            retries=retries,
+            backoff=backoff,
+            etag=headers.get("etag"),
+            last_modified=headers.get("last-modified"),
+        )
+        if fetched.not_modified:
+            continue
+        provenance = decode_source(fetched).provenance
+        if provenance.fetched_at is None:
+            provenance = dataclasses.replace(provenance, fetched_at=_now())
+        if intact and record is not None and provenance.sha256 == record.sha256:
+            continue  # a server without validators sent the same bytes again
+        changed.append((side, Snapshot(lang, fetched.content, provenance)))
+    if not changed:
+        return False
+    _apply_refresh(statement, changed)
+    return True
+
+
+def _apply_refresh(statement: Statement, changed: list[tuple[SideSource, Snapshot]]) -> None:
+    folder = statement.folder
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".refreshing", dir=folder.parent))
+    try:
+        shutil.copytree(folder, staging, dirs_exist_ok=True)
+        toml_text = (staging / STATEMENT_FILE).read_text(encoding="utf-8")
+        for side, snapshot in changed:
+            old = staging / Path(side.source).name
+            if Path(side.source).parent == folder and old.name != snapshot.file_name:
+                old.unlink(missing_ok=True)
+                record_path(old).unlink(missing_ok=True)
+            _write_snapshot(staging, snapshot)
+            toml_text = _set_side_keys(
+                toml_text,
+                snapshot.lang,
+                {"source": snapshot.file_name, "sha256": snapshot.provenance.sha256},
+                statement.file,
+            )
+        (staging / STATEMENT_FILE).write_text(toml_text, encoding="utf-8")
+        reloaded = load_statement(staging)
+        for _side, snapshot in changed:
+            if getattr(reloaded, snapshot.lang).sha256 != snapshot.provenance.sha256:
+                raise TaiyakuError(str(statement.file), f"could not update [{snapshot.lang}] (edit it by hand)")
+        _replace_folder(staging, folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _set_side_keys(toml_text: str, lang: str, values: dict[str, str], where: Path) -> str:
+    """Set ``key = "value"`` lines inside the ``[lang]`` table, keeping every other line (and comment)."""
+    lines = toml_text.splitlines(keepends=True)
+    header = re.compile(rf"^\s*\[\s*{re.escape(lang)}\s*\]\s*(#.*)?$")
+    start = next((i for i, line in enumerate(lines) if header.match(line)), None)
+    if start is None:
+        raise TaiyakuError(str(where), f"no [{lang}] table to update (edit it by hand)")
+    end = next((i for i in range(start + 1, len(lines)) if re.match(r"^\s*\[", lines[i])), len(lines))
+    for key, value in values.items():
+        assignment = f"{key} = {_toml_string(value)}\n"
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        found = next((i for i in range(start + 1, end) if pattern.match(lines[i])), None)
+        if found is None:
+            lines.insert(start + 1, assignment)
+            end += 1
+        else:
+            lines[found] = assignment
+    return "".join(lines)

@@ -1,0 +1,94 @@
+"""Bad input: one clear line naming the file and the problem, exit status 1, aligned/ untouched."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import STATEMENT_DIR
+
+from taiyaku.cli import main
+
+EN = STATEMENT_DIR / "en.html"
+JA = STATEMENT_DIR / "ja.txt"
+
+
+def _published(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def aligned(tmp_path: Path) -> Path:
+    """An aligned/ folder that already holds a published corpus, which no failure may touch."""
+    root = tmp_path / "aligned"
+    (root / "pair").mkdir(parents=True)
+    (root / "pair" / "corpus.jsonl").write_text('{"id":"b0","ja":"前","en":"before"}\n', encoding="utf-8")
+    return root
+
+
+def _bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, Path, str]]:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    blank = tmp_path / "blank.txt"
+    blank.write_text(" \n\n  \n", encoding="utf-8")
+    binary = tmp_path / "garbage.txt"
+    binary.write_bytes(bytes(range(128, 256)) * 8)
+    missing = tmp_path / "missing.txt"
+    return {
+        "missing file": (missing, EN, "missing.txt"),
+        "empty file": (empty, EN, "empty.txt"),
+        "blank document": (blank, EN, "blank.txt"),
+        "undecodable bytes": (binary, EN, "garbage.txt"),
+        "English given as Japanese": (EN, EN, "en.html"),
+        "Japanese given as English": (JA, JA, "ja.txt"),
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "missing file",
+        "empty file",
+        "blank document",
+        "undecodable bytes",
+        "English given as Japanese",
+        "Japanese given as English",
+    ],
+)
+def test_bad_input_is_one_line_error_and_nothing_changes(
+    case: str, prefect_harness: None, tmp_path: Path, aligned: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ja, en, named = _bad_inputs(tmp_path)[case]
+    before = _published(aligned)
+    code = main(["align", "--ja", str(ja), "--en", str(en), "--out", str(aligned / "pair")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 1
+    assert err and err[-1].startswith("taiyaku: error: ") and named in err[-1], err
+    assert _published(aligned) == before
+    assert sorted(p.name for p in aligned.iterdir()) == ["pair"]  # no staging folder left behind
+
+
+def test_missing_statement_and_glossary_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(tmp_path / "nowhere")]) == 1
+    assert "statement.toml" in capsys.readouterr().err
+
+
+def test_installed_command_exits_non_zero_with_one_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "taiyaku.cli", "run", str(tmp_path / "nowhere")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "taiyaku: error:" in result.stderr
+
+
+def test_help_lists_every_command() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "taiyaku.cli", "--help"], capture_output=True, text=True, check=True
+    )
+    for command in ("align", "run", "run-all", "add", "eval", "check", "correct", "score"):
+        assert command in result.stdout

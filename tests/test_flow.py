@@ -1,0 +1,119 @@
+"""The whole flow on the seed statement, under prefect_test_harness, through the real CLI entry point."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pytest
+from conftest import SEED, STATEMENT_DIR
+from lxml import etree
+
+from taiyaku.cli import main
+
+REPO = Path(__file__).resolve().parents[1]
+GOLD = REPO / "tests" / "data" / "seed_gold.tsv"
+CORPUS_FILES = ("corpus.jsonl", "corpus.tmx", "corpus.tsv", "report.html", "report.json")
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+@pytest.fixture(scope="module")
+def seed_run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    aligned = tmp_path_factory.mktemp("aligned")
+    assert main(["run", str(STATEMENT_DIR), "--aligned", str(aligned)]) == 0
+    return aligned / "us-japan-internet-economy-2014"
+
+
+def test_statement_keeps_the_seed_byte_for_byte() -> None:
+    if not SEED.is_file():
+        pytest.skip(f"{SEED} is absent")
+    assert (STATEMENT_DIR / "ja.txt").read_bytes() == SEED.read_bytes()
+
+
+def test_run_publishes_every_file(seed_run: Path) -> None:
+    assert sorted(p.name for p in seed_run.iterdir()) == sorted(CORPUS_FILES)
+
+
+def test_pipeline_reproduces_the_seed_gold_alignment(seed_run: Path) -> None:
+    gold_lines = GOLD.read_text(encoding="utf-8").splitlines()
+    assert gold_lines[0] == "ja\ten"
+    gold = [tuple(_key(cell) for cell in (line.split("\t") + [""])[:2]) for line in gold_lines[1:] if line]
+    beads = [json.loads(line) for line in (seed_run / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    predicted = [(_key(b["ja"]), _key(b["en"])) for b in beads]
+    assert predicted == gold
+
+
+def test_spans_point_into_the_decoded_sources(seed_run: Path) -> None:
+    ja_source = (STATEMENT_DIR / "ja.txt").read_text(encoding="utf-8")
+    for line in (seed_run / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
+        bead = json.loads(line)
+        covered = "".join(ja_source[a:b] for a, b in bead["ja_spans"])
+        # Every Japanese character of the bead is in its source spans (after the same normalization).
+        assert set(_key(bead["ja"])) <= set(_key(covered)), bead["id"]
+        assert bead["type"] == f"{len(bead['ja_spans'])}-{len(bead['en_spans'])}"
+        assert 0.0 <= bead["score"] <= 1.0
+
+
+def test_tmx_and_report_are_well_formed(seed_run: Path) -> None:
+    root = etree.parse(str(seed_run / "corpus.tmx")).getroot()
+    assert root.find("header").get("srclang") == "ja"
+    assert len(root.findall("body/tu")) == len((seed_run / "corpus.tsv").read_text(encoding="utf-8").splitlines())
+    report = json.loads((seed_run / "report.json").read_text(encoding="utf-8"))
+    assert report["summary"]["beads"] == len(report["beads"])
+    assert report["sources"]["ja"]["encoding"] == "utf-8"
+    assert report["sources"]["en"]["media_type"] == "text/html"
+    assert report["tool_versions"]["ja-ginza"] != "not installed"
+    etree.fromstring((seed_run / "report.html").read_bytes(), etree.HTMLParser())
+
+
+def test_rerun_is_byte_identical(seed_run: Path, tmp_path: Path) -> None:
+    assert main(["run", str(STATEMENT_DIR), "--aligned", str(tmp_path)]) == 0
+    again = tmp_path / seed_run.name
+    for name in CORPUS_FILES:
+        assert (again / name).read_bytes() == (seed_run / name).read_bytes(), name
+
+
+def test_ad_hoc_align_with_file_urls(prefect_harness: None, tmp_path: Path) -> None:
+    out = tmp_path / "pair"
+    code = main(
+        [
+            "align",
+            "--ja",
+            (STATEMENT_DIR / "ja.txt").as_uri(),
+            "--en",
+            (STATEMENT_DIR / "en.html").as_uri(),
+            "--out",
+            str(out),
+            "--glossary",
+            str(REPO / "corpora" / "glossaries" / "ict-policy.tsv"),
+        ]
+    )
+    assert code == 0
+    assert (out / "corpus.jsonl").is_file()
+
+
+def test_reviewer_correction_is_honoured_and_kept(seed_run: Path, tmp_path: Path) -> None:
+    statement = tmp_path / "statement"
+    shutil.copytree(STATEMENT_DIR, statement)
+    toml = (statement / "statement.toml").read_text(encoding="utf-8")
+    (statement / "statement.toml").write_text(
+        toml.replace('"../glossaries/', f'"{REPO / "corpora" / "glossaries"}/'), encoding="utf-8"
+    )
+    aligned = tmp_path / "aligned"
+    shutil.copytree(seed_run, aligned / seed_run.name)
+    # The reviewer says: the first two beads belong together (a deliberately unusual merge).
+    assert main(["correct", str(statement), "--merge", "b1", "b2", "--reviewer", "test", "--aligned", str(aligned)]) == 0
+    corrections = (statement / "corrections.jsonl").read_text(encoding="utf-8")
+    assert main(["run", str(statement), "--aligned", str(aligned)]) == 0
+    beads = [json.loads(line) for line in (aligned / seed_run.name / "corpus.jsonl").read_text().splitlines()]
+    reviewed = [b for b in beads if "reviewed" in b["flags"]]
+    assert len(reviewed) == 1 and reviewed[0]["score"] == 1.0
+    original = [json.loads(line) for line in (seed_run / "corpus.jsonl").read_text().splitlines()]
+    assert _key(reviewed[0]["ja"]) == _key(original[1]["ja"] + original[2]["ja"])
+    assert (statement / "corrections.jsonl").read_text(encoding="utf-8") == corrections
