@@ -92,6 +92,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         date=args.date,
         publisher=args.publisher,
         glossary=args.glossary,
+        overwrite=args.replace,
     )
     print(f"{statement.folder}: snapshot and statement.toml written")
     _print_published(align_statement(str(statement.folder), args.aligned))
@@ -196,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--glossary", metavar="FILE", help="glossary for this statement")
     add.add_argument("--corpora", default="corpora", metavar="DIR", help="corpora folder (default: corpora)")
     add.add_argument("--aligned", default="aligned", metavar="DIR", help="where to publish (default: aligned)")
+    add.add_argument(
+        "--replace", action="store_true", help="replace an existing statement with this id (fetch it anew)"
+    )
     add.set_defaults(handler=cmd_add)
 
     evaluate = commands.add_parser("eval", help="measure alignment quality on a gold set (../shared/eval/<set>)")

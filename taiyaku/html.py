@@ -11,11 +11,14 @@ block element, ``<li>``/``<dt>``/``<dd>``/``<tr>``/``<td>`` closed by their next
 ignored, raw-text elements (``script``, ``style``...) skipped to their end tag.
 
 Main content: the first ``<main>`` (or ``role="main"``) element if there is one, else the ``<article>``
-elements, else the whole document.  Inside it, these are dropped: ``script``, ``style``, ``noscript``,
-``template``, ``nav``, ``aside``, ``footer``, ``form`` (and form controls), ``header`` (outside
-``main``/``article``/``section``, where it is the site banner; inside them it holds the article's title),
-embedded media, comments, and elements that are ``hidden``, ``aria-hidden="true"``, ``display:none`` or
-have a navigation/banner/contentinfo/complementary/search role.
+elements, else the element with ``id="main"``/``"contents"``/``"content"``..., else the whole document.
+Inside it, these are dropped: ``script``, ``style``, ``noscript``, ``template``, ``nav``, ``aside``,
+``footer``, ``form`` (and form controls), ``header`` (outside ``main``/``article``/``section``, where it
+is the site banner; inside them it holds the article's title), ruby annotations (``rt``, ``rp``: the
+reading of 漢字 is not part of the sentence), embedded media, comments, and elements that are ``hidden``,
+``aria-hidden="true"``, ``display:none``, have a navigation/banner/contentinfo/complementary/search role,
+or whose id or class says they are boilerplate (``footer``, ``nav``, ``breadcrumb``, ``pankuzu``,
+``sidebar``...; ``header`` as for the element).
 
 Blocks: ``h1``–``h6`` (and ``role="heading"``) give ``heading``; ``li``, ``dt``, ``dd`` give ``list_item``;
 every other block-level element (``p``, ``div``, ``td``, ``blockquote``, ``pre``...) gives ``paragraph``.
@@ -28,7 +31,8 @@ from __future__ import annotations
 import codecs
 import html.entities
 import re
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from taiyaku.model import BlockKind
@@ -68,13 +72,28 @@ _DROPPED = frozenset(
     {
         "script", "style", "noscript", "template", "nav", "aside", "footer", "form", "head", "title", "svg", "math",
         "iframe", "object", "embed", "canvas", "button", "select", "option", "optgroup", "textarea", "datalist",
-        "dialog", "audio", "video", "map",
+        "dialog", "audio", "video", "map", "rt", "rp",
     }
 )
 _DROPPED_ROLES = frozenset(
     {"navigation", "banner", "contentinfo", "complementary", "search", "menu", "menubar", "dialog"}
 )
 _SECTIONING = frozenset({"main", "article", "section"})
+# Where pages without semantic markup keep their main content, and their boilerplate (ids and classes seen
+# on Japanese government and news pages).
+_MAIN_IDS = frozenset(
+    {
+        "main", "contents", "content", "main-content", "maincontent", "main_content", "main-contents",
+        "maincontents", "main_contents", "honbun", "article",
+    }
+)
+_BOILERPLATE_NAMES = frozenset(
+    {
+        "footer", "nav", "navi", "navigation", "gnav", "gnavi", "globalnav", "global-nav", "lnav", "localnav",
+        "local-nav", "menu", "breadcrumb", "breadcrumbs", "topicpath", "pankuzu", "sidebar", "side", "sidenav",
+        "skip", "skiplink", "pagetop", "page-top", "share", "sns", "social",
+    }
+)
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _LIST_ITEMS = frozenset({"li", "dt", "dd"})
 _BLOCK_LEVEL = frozenset(
@@ -117,19 +136,66 @@ def _parse_attributes(tag_markup: str, name_end: int) -> dict[str, str]:
     return attrs
 
 
+class _OpenElements:
+    """The stack of open elements, with a count per tag so that "is a <p> open?" costs nothing on deep pages."""
+
+    def __init__(self, root: _Element) -> None:
+        self.stack = [root]
+        self._counts: Counter[str] = Counter()
+
+    @property
+    def current(self) -> _Element:
+        return self.stack[-1]
+
+    def push(self, element: _Element) -> None:
+        self.stack.append(element)
+        self._counts[element.tag] += 1
+
+    def truncate(self, depth: int) -> None:
+        for element in self.stack[depth:]:
+            self._counts[element.tag] -= 1
+        del self.stack[depth:]
+
+    def is_open(self, tags: Iterable[str]) -> bool:
+        return any(self._counts[tag] > 0 for tag in tags)
+
+    def in_scope(self, tags: set[str]) -> bool:
+        if not self.is_open(tags):
+            return False
+        for element in reversed(self.stack):
+            if element.tag in tags:
+                return True
+            if element.tag in _SCOPE_BOUNDARIES:
+                return False
+        return False
+
+    def close(self, tags: set[str], boundaries: frozenset[str] = frozenset()) -> None:
+        """Pop up to and including the innermost open element of ``tags``, unless a boundary comes first
+        (an end tag without an open element is ignored, as browsers do)."""
+        if not self.is_open(tags):
+            return
+        for depth in range(len(self.stack) - 1, 0, -1):
+            tag = self.stack[depth].tag
+            if tag in tags:
+                self.truncate(depth)
+                return
+            if tag in boundaries:
+                return
+
+
 def _build_tree(markup: str) -> _Element:
     """A forgiving element tree of ``markup``; text runs are ``(start, end)`` spans of the markup."""
     root = _Element("#document", {}, 0, 0)
-    stack: list[_Element] = [root]
+    open_elements = _OpenElements(root)
     pos = 0
     length = len(markup)
     while pos < length:
         match = _MARKUP_RE.search(markup, pos)
         if match is None:
-            stack[-1].children.append((pos, length))
+            open_elements.current.children.append((pos, length))
             break
         if match.start() > pos:
-            stack[-1].children.append((pos, match.start()))
+            open_elements.current.children.append((pos, match.start()))
         pos = match.end()
         token = match.group()
         if token.startswith(("<!", "<?")):
@@ -139,15 +205,13 @@ def _build_tree(markup: str) -> _Element:
         name = name_match.group(1).lower()
         if token.startswith("</"):
             if name == "br":  # </br> is a <br> for browsers too
-                stack[-1].children.append(_Element("br", {}, match.start(), match.end()))
-            elif name == "p" and not _in_scope(stack, {"p"}):
-                pass
+                open_elements.current.children.append(_Element("br", {}, match.start(), match.end()))
             else:
-                _close(stack, name)
+                open_elements.close({name})
             continue
-        _close_implied(stack, name)
+        _close_implied(open_elements, name)
         element = _Element(name, _parse_attributes(token, name_match.end()), match.start(), match.end())
-        stack[-1].children.append(element)
+        open_elements.current.children.append(element)
         if name in _RAW_TEXT:
             end = re.compile(rf"</{re.escape(name)}[\s/>]", re.IGNORECASE).search(markup, pos)
             if name == "plaintext" or end is None:
@@ -156,56 +220,33 @@ def _build_tree(markup: str) -> _Element:
                 pos = markup.find(">", end.start())
                 pos = length if pos < 0 else pos + 1
             continue
-        self_closing = token.endswith("/>") and any(e.tag in ("svg", "math") for e in stack)
+        self_closing = token.endswith("/>") and open_elements.is_open(("svg", "math"))
         if name not in _VOID and not self_closing:
-            stack.append(element)
+            open_elements.push(element)
     return root
 
 
-def _in_scope(stack: list[_Element], tags: set[str]) -> bool:
-    for element in reversed(stack):
-        if element.tag in tags:
-            return True
-        if element.tag in _SCOPE_BOUNDARIES:
-            return False
-    return False
+_TABLE_SCOPE = frozenset({"table", "html", "template"})
 
 
-def _close(stack: list[_Element], name: str) -> None:
-    """Pop up to and including the innermost open ``name`` (an end tag without an open element is ignored)."""
-    for depth in range(len(stack) - 1, 0, -1):
-        if stack[depth].tag == name:
-            del stack[depth:]
-            return
-
-
-def _close_until(stack: list[_Element], tags: set[str], boundaries: frozenset[str]) -> None:
-    for depth in range(len(stack) - 1, 0, -1):
-        if stack[depth].tag in tags:
-            del stack[depth:]
-            return
-        if stack[depth].tag in boundaries:
-            return
-
-
-def _close_implied(stack: list[_Element], name: str) -> None:
+def _close_implied(open_elements: _OpenElements, name: str) -> None:
     """The end tags HTML implies when ``name`` starts (simplified from the HTML tree-construction rules)."""
-    if name in _CLOSES_P and _in_scope(stack, {"p"}):
-        _close_until(stack, {"p"}, _SCOPE_BOUNDARIES)
+    if name in _CLOSES_P and open_elements.in_scope({"p"}):
+        open_elements.close({"p"}, _SCOPE_BOUNDARIES)
     if name == "li":
-        _close_until(stack, {"li"}, _SCOPE_BOUNDARIES | {"ul", "ol"})
+        open_elements.close({"li"}, _SCOPE_BOUNDARIES | {"ul", "ol"})
     elif name in ("dt", "dd"):
-        _close_until(stack, {"dt", "dd"}, _SCOPE_BOUNDARIES | {"dl"})
-    elif name in _HEADINGS and stack[-1].tag in _HEADINGS:
-        stack.pop()
+        open_elements.close({"dt", "dd"}, _SCOPE_BOUNDARIES | {"dl"})
+    elif name in _HEADINGS and open_elements.current.tag in _HEADINGS:
+        open_elements.truncate(len(open_elements.stack) - 1)
     elif name in ("td", "th"):
-        _close_until(stack, {"td", "th"}, frozenset({"tr", "table", "html", "template"}))
+        open_elements.close({"td", "th"}, _TABLE_SCOPE | {"tr"})
     elif name == "tr":
-        _close_until(stack, {"tr"}, frozenset({"table", "html", "template"}))
+        open_elements.close({"tr"}, _TABLE_SCOPE)
     elif name in ("thead", "tbody", "tfoot"):
-        _close_until(stack, {"thead", "tbody", "tfoot"}, frozenset({"table", "html", "template"}))
+        open_elements.close({"thead", "tbody", "tfoot"}, _TABLE_SCOPE)
     elif name in ("option", "optgroup"):
-        _close_until(stack, {"option"}, frozenset({"select", "html"}))
+        open_elements.close({"option"}, frozenset({"select", "html"}))
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -265,39 +306,69 @@ def extract_blocks(markup: str) -> list[tuple[BlockKind, MappedText]]:
     return collector.blocks
 
 
-def _iter_elements(element: _Element) -> Iterator[tuple[_Element, list[_Element]]]:
-    """Every element below ``element`` in document order, with its ancestors (iteratively: deep pages)."""
-    stack: list[tuple[_Element, list[_Element]]] = [(element, [])]
-    while stack:
-        node, ancestors = stack.pop()
-        yield node, ancestors
-        children = [child for child in node.children if isinstance(child, _Element)]
-        stack.extend((child, [*ancestors, node]) for child in reversed(children))
-
-
 def _main_content(root: _Element) -> list[_Element]:
+    """The first visible ``<main>``/``role="main"``, else the outermost ``<article>`` elements, else the first
+    element whose id names the main content (``id="main"``, ``id="contents"``...: how many Japanese
+    government pages mark it), else the root."""
     articles: list[_Element] = []
-    for element, ancestors in _iter_elements(root):
+    by_id: _Element | None = None
+    # Iteratively, with what matters about the ancestors carried along: real pages nest deeper than
+    # recursion allows, and copying ancestor lists would be quadratic.
+    stack: list[tuple[_Element, bool, bool]] = [(root, False, False)]  # (element, in dropped, in article)
+    while stack:
+        element, in_dropped, in_article = stack.pop()
+        in_dropped = in_dropped or _is_dropped(element, in_section=in_article)
         is_main = element.tag == "main" or element.attrs.get("role", "").lower() == "main"
-        if is_main and not any(_is_dropped(a, ancestors[:i]) for i, a in enumerate(ancestors)):
+        if is_main and not in_dropped:
             return [element]
-        if element.tag == "article" and not any(a.tag == "article" for a in ancestors):
+        if element.tag == "article" and not in_article and not in_dropped:
             articles.append(element)
-    return articles or [root]
+        if by_id is None and not in_dropped and element.attrs.get("id", "").lower() in _MAIN_IDS:
+            by_id = element
+        inner_article = in_article or element.tag == "article"
+        children = [child for child in element.children if isinstance(child, _Element)]
+        stack.extend((child, in_dropped, inner_article) for child in reversed(children))
+    if articles:
+        return articles
+    return [by_id] if by_id is not None else [root]
 
 
-def _is_dropped(element: _Element, ancestors: list[_Element]) -> bool:
+def _is_dropped(element: _Element, *, in_section: bool) -> bool:
+    """Is ``element`` boilerplate or invisible (``in_section``: inside main/article/section)?"""
     tag = element.tag
     if tag in _DROPPED:
         return True
-    if tag == "header" and not any(a.tag in _SECTIONING or a.attrs.get("role") == "main" for a in ancestors):
-        return True
     attrs = element.attrs
+    names = {attrs.get("id", "").lower(), *attrs.get("class", "").lower().split()}
+    if (tag == "header" or "header" in names) and not in_section:
+        return True
     if "hidden" in attrs or attrs.get("aria-hidden", "").lower() == "true":
         return True
-    if attrs.get("role", "").lower() in _DROPPED_ROLES:
+    if attrs.get("role", "").lower() in _DROPPED_ROLES or not names.isdisjoint(_BOILERPLATE_NAMES):
         return True
     return bool(_DISPLAY_NONE_RE.search(attrs.get("style", "")))
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What a node inherits from its ancestors."""
+
+    kind: BlockKind  # heading inside h1-h6, list_item inside li/dt/dd (the nearest wins), else paragraph
+    preformatted: bool  # inside pre/listing: white space is kept
+    in_section: bool  # inside main/article/section: a <header> there is content
+
+    def enter(self, element: _Element) -> _Context:
+        role = element.attrs.get("role", "").lower()
+        kind: BlockKind = self.kind
+        if element.tag in _HEADINGS or role == "heading":
+            kind = "heading"
+        elif element.tag in _LIST_ITEMS or role == "listitem":
+            kind = "list_item"
+        return _Context(
+            kind,
+            self.preformatted or element.tag in ("pre", "listing"),
+            self.in_section or element.tag in _SECTIONING or role == "main",
+        )
 
 
 class _BlockCollector:
@@ -309,6 +380,7 @@ class _BlockCollector:
         self._pieces = MappedTextBuilder()
         self._has_text = False
         self._kind: BlockKind = "paragraph"
+        self._after_line_break = False
 
     def flush(self) -> None:
         text = self._pieces.build()
@@ -316,56 +388,50 @@ class _BlockCollector:
             self.blocks.append((self._kind, text))
         self._pieces = MappedTextBuilder()
         self._has_text = False
+        self._after_line_break = False
 
     def walk(self, top: _Element) -> None:
-        # An explicit stack of (node, ancestors, entering) events: real pages nest deeper than recursion allows.
-        events: list[tuple[_Element | tuple[int, int], list[_Element], bool]] = [(top, [], True)]
+        # An explicit stack of (node, context, entering) events: real pages nest deeper than recursion allows.
+        start = _Context("paragraph", preformatted=False, in_section=top.tag != "#document")
+        events: list[tuple[_Element | tuple[int, int], _Context, bool]] = [(top, start, True)]
         while events:
-            node, ancestors, entering = events.pop()
+            node, context, entering = events.pop()
             if isinstance(node, tuple):
-                self._text(node, ancestors)
+                self._text(node, context)
                 continue
-            if entering and node is not top and _is_dropped(node, ancestors):
+            if entering and node is not top and _is_dropped(node, in_section=context.in_section):
                 continue
             if node.tag == "br":
                 self._line_break(node)
                 continue
-            if node.tag in _BLOCK_LEVEL or node.attrs.get("role", "").lower() == "heading":
+            if node.tag in _BLOCK_LEVEL or node.attrs.get("role", "").lower() in ("heading", "listitem"):
                 self.flush()
             if not entering:
                 continue
-            events.append((node, ancestors, False))
-            inner = [*ancestors, node]
+            events.append((node, context, False))
+            inner = context.enter(node)
             events.extend((child, inner, True) for child in reversed(node.children))
 
-    def _text(self, span: tuple[int, int], ancestors: list[_Element]) -> None:
+    def _text(self, span: tuple[int, int], context: _Context) -> None:
         text = decode_text(self.markup, *span)
-        preformatted = any(a.tag in ("pre", "listing", "textarea") for a in ancestors)
-        if not preformatted:
+        if not context.preformatted:
             text = text.sub(_WHITESPACE_RE, " ")
+            if self._after_line_break:  # the source's indentation after a <br> is not content
+                text = text[len(text.text) - len(text.text.lstrip(" ")) :]
         if not text.text.strip():
             if text.text and self._has_text:
-                self._pieces.extend(text[:1] if not preformatted else text)
+                self._pieces.extend(text if context.preformatted else text[:1])
             return
         if not self._has_text:
-            self._kind = _kind_of(ancestors)
+            self._kind = context.kind
             self._has_text = True
         self._pieces.extend(text)
+        self._after_line_break = False
 
     def _line_break(self, element: _Element) -> None:
         if self._has_text:
             self._pieces.replace(MappedText.identity(self.markup[element.start : element.end], element.start), "\n")
-
-
-def _kind_of(ancestors: list[_Element]) -> BlockKind:
-    for element in reversed(ancestors):
-        if element.tag in _HEADINGS or element.attrs.get("role", "").lower() == "heading":
-            return "heading"
-        if element.tag in _LIST_ITEMS:
-            return "list_item"
-        if element.tag in _BLOCK_LEVEL and element.tag not in ("ul", "ol", "dl", "div", "section", "article", "main"):
-            return "paragraph"
-    return "paragraph"
+            self._after_line_break = True
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -41,8 +41,10 @@ list item on its own line.  Nothing is assumed about which one a document is; th
    is a block of its own, so it is never glued to the next sentence; lines ending with sentence
    punctuation stay together, separated by a line break.
 
-Block kinds: ``list_item`` for a bullet (or an enumerated sentence), ``heading`` for a short block without
-sentence punctuation (titles, "(1) ICTによる...", "参加者："), ``paragraph`` otherwise.
+Block kinds: ``list_item`` for a bullet or an enumerated item of one sentence (an item of several sentences
+is a ``paragraph``, so that the segmenter splits it), ``heading`` for a short block without
+sentence punctuation (titles, "(1) ICTによる...", "参加者："), ``paragraph`` otherwise (a dateline such
+as "2014 年 3 月 13 日" included, as a web page would have it).
 
 Per-block normalization
 -----------------------
@@ -238,9 +240,17 @@ _SENTENCE_END = {
     "en": re.compile(f"[.!?。．！？][{_CLOSERS}]*$"),
 }
 _INTERNAL_SENTENCE_END = {
-    "ja": re.compile("[。！？!?]"),
-    "en": re.compile(r"[.!?][\"')\]”’]*\s+[A-Z\"“‘(]"),
+    "ja": re.compile("[。！？!?][」』）)]*(?=[^\\s」』）)])"),  # a sentence end with more text after it
+    "en": re.compile(r"[a-z]{2}[.!?][\"')\]”’]*\s+[A-Z\"“‘(]"),  # "growth. Both", not "U.S. Policy"
 }
+_DATE_LINE_RE = re.compile(
+    r"(?:(?:明治|大正|昭和|平成|令和)\s*(?:\d{1,2}|元)|\d{4})\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
+    r"(?:\s*\(.\))?"  # 2014年3月13日(木)
+    r"|(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\s+\d{1,2},\s*\d{4}"
+    r"|\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\s+\d{4}"
+)
 
 # Enumeration and bullet markers at the start of a line.
 _ENUM_ITEM = (
@@ -282,6 +292,8 @@ _BAND = {"ja": 0.08, "en": 0.2}  # lines within this fraction below W form the f
 _FULL = 0.9  # a line at least this fraction of W is full
 _SLACK = 0.05  # the next word "would not have fitted" if it overflows W minus this fraction
 _HEADING_MAX_CHARS = {"ja": 80, "en": 150}
+_EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be running headers or footers
+_MASKED_HEADER_MAX_CHARS = 40  # longer lines must repeat exactly, digits included, to count as running
 _MIN_FULL_WIDTH = 30  # columns: no page or column is narrower (15 Japanese characters, ~30 Latin ones)
 _MAX_WIDER = 0.1  # fraction of lines that may be wider than a wrapped text's full width
 
@@ -370,29 +382,34 @@ def _content_lines(text: str, lang: Lang, *, paginated: bool) -> list[_Line]:
 
 
 def _running_headers_and_footers(text: str, pages: list[list[tuple[int, int]]]) -> set[tuple[int, int]]:
-    """Spans of the lines that are running headers, footers or page numbers (see the module docstring)."""
-    edge_lines: list[list[tuple[tuple[int, int], str]]] = []
-    for spans in pages:
-        non_blank = [(span, text[span[0] : span[1]]) for span in spans if text[span[0] : span[1]].strip()]
-        edges = non_blank[:2] + non_blank[2:][-2:]
-        edge_lines.append([(span, _header_key(line)) for span, line in edges])
-    pages_with_key: Counter[str] = Counter()
-    for edges in edge_lines:
-        pages_with_key.update({key for _, key in edges})
+    """Spans of the lines that are running headers, footers or page numbers (see the module docstring).
+
+    Only the lines at the edges of a page qualify, contiguously from the edge: scanning stops at the first
+    line that is neither a page number nor repeated at the same position on enough pages.
+    """
+    page_lines = [[span for span in spans if text[span[0] : span[1]].strip()] for spans in pages]
+    pages_with_key: Counter[tuple[str, int, str]] = Counter()
+    for lines in page_lines:
+        keys = {("top", i, _header_key(text[s:e])) for i, (s, e) in enumerate(lines[:_EDGE_LINES])}
+        keys |= {("bottom", i, _header_key(text[s:e])) for i, (s, e) in enumerate(reversed(lines[-_EDGE_LINES:]))}
+        pages_with_key.update(keys)
     needed = max(2, (len(pages) + 1) // 2)
     dropped: set[tuple[int, int]] = set()
-    for edges in edge_lines:
-        for span, key in edges:
-            page_number = _is_bare_page_number(text[span[0] : span[1]])
-            running = len(pages) >= 2 and pages_with_key[key] >= needed
-            if page_number or running:
-                dropped.add(span)
+    for lines in page_lines:
+        for edge, ordered in (("top", lines[:_EDGE_LINES]), ("bottom", list(reversed(lines[-_EDGE_LINES:])))):
+            for position, (start, end) in enumerate(ordered):
+                line = text[start:end]
+                running = len(pages) >= 2 and pages_with_key[(edge, position, _header_key(line))] >= needed
+                if not (running or _is_bare_page_number(line)):
+                    break
+                dropped.add((start, end))
     return dropped
 
 
 def _header_key(line: str) -> str:
-    folded = unicodedata.normalize("NFKC", line)
-    return _DIGITS_RE.sub("#", _SPACES_RE.sub(" ", folded).strip())
+    """A line as compared across pages: white space folded; digits ignored in short lines ("Page 3")."""
+    folded = _SPACES_RE.sub(" ", unicodedata.normalize("NFKC", line)).strip()
+    return _DIGITS_RE.sub("#", folded) if len(folded) <= _MASKED_HEADER_MAX_CHARS else folded
 
 
 def _is_bare_page_number(line: str) -> bool:
@@ -536,6 +553,8 @@ def _continues(line: _Line, following: _Line, layout: _Layout) -> bool:
     """Is ``following`` the continuation of the wrapped ``line`` (same block, no hard break)?"""
     if _starts_item(following):
         return False
+    if following.text[0] in _NO_LINE_START:
+        return True  # "ー", "」", "。"... cannot start a line: the wrap came first (even after a "。")
     if layout.trailing_space_ends_block and line.raw_trailing_space and _JAPANESE_RE.match(line.text[-1]):
         return False
     if (
@@ -543,15 +562,14 @@ def _continues(line: _Line, following: _Line, layout: _Layout) -> bool:
         and _ENUMERATION_RE.match(line.text)
         and not _SENTENCE_END[layout.lang].search(line.text)
         and line.text[-1] not in _NO_BLOCK_END
-        and following.text[0] not in _NO_LINE_START
     ):
         return False
     if _SENTENCE_END[layout.lang].search(line.text):
         return layout.is_full(line)
-    if line.text[-1] in _NO_BLOCK_END or following.text[0] in _NO_LINE_START:
+    if line.text[-1] in _NO_BLOCK_END:
         return True
-    if layout.lang == "en" and line.text[-1] == "-" and following.text[0].islower():
-        return True
+    if _WORD_HYPHEN_END_RE.search(line.text) and following.text[0].isalnum():
+        return True  # "infra-" / "structure", "U.S.-" / "Japan": a line never ends a block on such a hyphen
     return layout.is_full(line) or layout.next_word_overflows(line, following)
 
 
@@ -627,6 +645,7 @@ def _is_half_width_word_char(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
+_WORD_HYPHEN_END_RE = re.compile(r"[^\W_][.]?-$")
 _HYPHENATED_HEAD_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*-$")
 _WORD_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
@@ -648,7 +667,7 @@ def _hyphen_join(line: _Line, following: _Line, text: str) -> str | None:
     """
     if line.text.endswith("\u00ad"):
         return "drop"
-    if not (len(line.text) >= 2 and line.text[-1] == "-" and line.text[-2].isalnum() and following.text[0].isalnum()):
+    if not (_WORD_HYPHEN_END_RE.search(line.text) and following.text[0].isalnum()):
         return None
     head = _HYPHENATED_HEAD_RE.search(line.text)
     tail = _WORD_RE.match(following.text)
@@ -663,16 +682,19 @@ def _hyphen_join(line: _Line, following: _Line, text: str) -> str | None:
 
 
 def _block_kind(lines: list[_Line], lang: Lang) -> BlockKind:
+    """``list_item`` for a bullet or enumerated item of one sentence, ``heading`` for a short block without
+    sentence punctuation, ``paragraph`` otherwise (a multi-sentence item included: the segmenter keeps
+    headings and list items whole, and the sentences of a long item must still be split)."""
     first, last = lines[0].text, lines[-1].text
+    joined = ("" if lang == "ja" else " ").join(line.text for line in lines)
+    several_sentences = bool(_INTERNAL_SENTENCE_END[lang].search(joined))
     if _BULLET_RE.match(first):
-        return "list_item"
-    ends_sentence = bool(_SENTENCE_END[lang].search(last))
-    length = sum(len(line.text) for line in lines)
+        return "paragraph" if several_sentences else "list_item"
     short_title = (
-        not ends_sentence
-        and length <= _HEADING_MAX_CHARS[lang]
-        and not any(_INTERNAL_SENTENCE_END[lang].search(line.text) for line in lines)
+        not _SENTENCE_END[lang].search(last) and len(joined) <= _HEADING_MAX_CHARS[lang] and not several_sentences
     )
     if _ENUMERATION_RE.match(first):
-        return "heading" if short_title else "list_item"
+        return "heading" if short_title else "paragraph" if several_sentences else "list_item"
+    if short_title and len(lines) == 1 and _DATE_LINE_RE.fullmatch(unicodedata.normalize("NFKC", first)):
+        return "paragraph"  # a dateline is not a title
     return "heading" if short_title else "paragraph"

@@ -10,14 +10,16 @@ Japanese kanji numerals count only where they are numbers: after 第 or before a
 
 Some mentions are *weak*: they may satisfy the other side but are never reported when the other side
 lacks them, because translators add or drop them freely.  English "one", "first", "second", "once",
-"single"; Japanese 一 as a kanji numeral; the implicit two of 両 (両国, 両政府: "both" or "the two") and
-二国間 ("bilateral").
+"single"; Japanese 一 as a kanji numeral; Japanese digits inside a Latin name (SG1, 5G); the implicit two
+of 両 (両国, 両政府: "both" or "the two"), 双方 ("both sides" or "the two sides") and 二国間 ("bilateral").
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -45,21 +47,36 @@ _KANJI_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _KANJI_LARGE_UNITS = {"万": 10**4, "億": 10**8, "兆": 10**12}
 _KANJI_NUMERALS = "".join(_KANJI_DIGITS) + "".join(_KANJI_SMALL_UNITS) + "".join(_KANJI_LARGE_UNITS)
 
-# A run of digits / kanji numerals (with thousands separators and a decimal point between digits).
-_JA_NUMBER = re.compile(
-    rf"(?:\d+(?:,\d{{3}})*(?:\.\d+)?|[{_KANJI_NUMERALS}])(?:\d+(?:,\d{{3}})*(?:\.\d+)?|[{_KANJI_NUMERALS}])*"
-)
+# A run of digits / kanji numerals (thousands separators and a decimal point between digits; a space may
+# stand around a kanji unit: "170 万", "1 万 5 千").
+_UNITS = "十百千万億兆"
+_ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
+# Digits take kanji units only (1億2,500万, 5千), never kanji digits: 第2四半期 is "2" then 四半期.
+_JA_NUMBER = re.compile(rf"{_ARABIC}(?:\s?[{_UNITS}](?:\s?{_ARABIC})?)*|[{_KANJI_NUMERALS}]+")
 # Counters after which a kanji numeral is a number (the longest alternatives first).  Not 分 (十分 is
-# "enough") nor 時 alone (一時 is "temporarily").
+# "enough") nor 条 (三条, 四条 are street names; 第3条 has 第).
 _JA_COUNTERS = (
     "か国", "カ国", "ヶ国", "ヵ国", "ケ国", "か月", "カ月", "ヶ月", "ヵ月", "ケ月", "箇月", "パーセント",
-    "年", "月", "日", "回", "つ", "人", "名", "件", "点", "個", "社", "時間", "秒", "倍", "割", "%",
-    "項目", "周年", "期", "次", "位", "億", "万", "兆", "部門", "機関", "団体", "ドル", "円", "ユーロ",
+    "ヶ条", "か条", "箇条", "丁目", "番地", "周年", "項目", "時間", "週間", "日間", "部門", "機関", "団体",
+    "ドル", "円", "ユーロ", "年", "月", "日", "回", "つ", "人", "名", "件", "点", "個", "社", "秒", "倍",
+    "割", "%", "期", "次", "億", "万", "兆", "番", "号", "巻", "章", "項", "世", "代", "度",
+    "本", "台", "冊", "枚", "隻", "頭", "匹", "羽", "歳", "才", "階", "時", "週",
 )
 _ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911, "明治": 1867}
 _ERA_YEAR = re.compile(rf"({'|'.join(_ERAS)})\s*(\d+|[{_KANJI_NUMERALS}]+|元)\s*年")
-# The implicit "two" of 両国 / 両政府 / 両日 and of 二国間 ("bilateral").
-_JA_IMPLICIT_TWO = re.compile(r"両(?=[\u4e00-\u9fff])|二国間")
+# The implicit "two" of 両国 / 両政府 / 両日, 双方 ("both sides", "the two sides") and 二国間 ("bilateral").
+_JA_IMPLICIT_TWO = re.compile(r"両(?=[\u4e00-\u9fff])|双方|二国間")
+# A date given twice, in another calendar in brackets: 1943年（昭和18年）, 仁平3年（1153年）,
+# 5年6月20日 (旧暦)（1619年7月30日）.  An English text gives one of the two.
+_KANJI_SMALL = "〇一二三四五六七八九十"
+_JA_DATE = (
+    rf"(?:\d{{1,4}}|[{_KANJI_SMALL}]+|元)\s*年(?:\s*(?:\d{{1,2}}|[{_KANJI_SMALL}]+)\s*月)?"
+    rf"(?:\s*(?:\d{{1,2}}|[{_KANJI_SMALL}]+)\s*日)?(?:\s*[（(]旧暦[）)])?"
+)
+_ERA_PREFIX = r"[^\d\s（）()、。,]{0,4}?"
+_JA_DATE_PAIR = re.compile(
+    rf"(?P<first>{_ERA_PREFIX}{_JA_DATE})\s*[（(]\s*(?P<second>{_ERA_PREFIX}{_JA_DATE})\s*[）)]"
+)
 
 
 def _kanji_value(run: str) -> Decimal | None:
@@ -103,24 +120,83 @@ def japanese_numbers(text: str) -> list[NumberMention]:
         start, end = match.span()
         if any(a <= start < b for a, b in taken):
             continue
-        run = match.group(0)
+        run = match.group(0).rstrip(",.")
+        end = start + len(run)
         has_digit = any(c.isdigit() for c in run)
         has_kanji = any(c in _KANJI_NUMERALS for c in run)
-        if has_kanji and not has_digit and not _is_kanji_number_context(text, start, end):
-            continue
-        if run.strip(",.") != run:
-            run = run.strip(",.")
-            end = start + len(run)
-        value = _kanji_value(run) if has_kanji else _decimal(run)
+        value = _kanji_value("".join(run.split())) if has_kanji else _decimal(run)
         if value is None:
             continue
-        # A lone kanji 一 is rarely a number the other side must repeat (一つ / 第一 / 一日).
-        weak = has_kanji and not has_digit and value == 1
+        after = text[end:].lstrip()
+        weak = (
+            # Kanji numerals inside words (一致, 八犬伝, 六道絵) are not numbers the English must give, but
+            # they may account for a number the English spells out ("the eight dogs").
+            (has_kanji and not has_digit and not _is_kanji_number_context(text, start, end))
+            # 1 is often "a"/"an" in English (1時間 "an hour", 1か月 "a month").
+            or value == 1
+            # 10代 "teens", 3代目 "the third head": an age group or a generation, rarely a plain number.
+            or after.startswith("代")
+            # 二度と "never again"
+            or after.startswith("度と")
+            # Digits inside a Latin name (SG1, Study Group1, 5G) are the latin-mismatch check's business,
+            # and a Japanese text often gives such a name twice (SG1：Study Group1).
+            or _touches_latin(text, start, end)
+        )
+        # 2割 is "20 percent"; 5時半 is "5.30".
+        if after.startswith("割"):
+            mentions.append(NumberMention(canonical(value * 10), run + "割", start, end + 1, weak))
+            weak = True
         mentions.append(NumberMention(canonical(value), run, start, end, weak))
+        if after.startswith("時半"):
+            mentions.append(NumberMention("30", run, start, end, weak=True))
     for match in _JA_IMPLICIT_TWO.finditer(text):
         mentions.append(NumberMention("2", match.group(0), *match.span(), weak=True))
+    mentions = _weaken_restated_dates(text, mentions)
+    mentions = _with_identifiers(text, mentions, strong=True)
     mentions.sort(key=lambda m: (m.start, m.end))
     return mentions
+
+
+def _weaken_restated_dates(text: str, mentions: list[NumberMention]) -> list[NumberMention]:
+    """In 1943年（昭和18年） or 仁平3年（1153年）, the date in the other calendar becomes weak: the one with
+    the smaller year (an era year), or the bracketed one when both give the same year."""
+    for pair in _JA_DATE_PAIR.finditer(text):
+        groups = {name: pair.span(name) for name in ("first", "second")}
+        years = {}
+        for name, (a, b) in groups.items():
+            inside = [m for m in mentions if a <= m.start and m.end <= b]
+            years[name] = Decimal(inside[0].value) if inside and "-" not in inside[0].value else Decimal(0)
+        other = "first" if years["first"] < years["second"] else "second"
+        a, b = groups[other]
+        mentions = [dataclasses.replace(m, weak=True) if a <= m.start and m.end <= b else m for m in mentions]
+    return mentions
+
+
+# Hyphenated numbers whose second part is smaller are identifiers (課題22-1, Question 22-1, Resolution
+# 3-2), not ranges (12-13 March): the pair must match as a whole, or "Question 22" would pass for 22-1.
+_IDENTIFIER = re.compile(r"(?<![\d.,])(\d{1,3})\s?[-‐‑–]\s?(\d{1,3})(?![\d.,]\d)")
+
+
+def _with_identifiers(text: str, mentions: list[NumberMention], *, strong: bool) -> list[NumberMention]:
+    """Add a mention for each identifier pair.  On the Japanese side (``strong``) the pair is required and
+    its parts become weak; on the English side the pair is only available to satisfy the Japanese."""
+    pairs = [m for m in _IDENTIFIER.finditer(text) if int(m.group(2)) < int(m.group(1))]
+    if not pairs:
+        return mentions
+    out = list(mentions)
+    for pair in pairs:
+        if strong:
+            out = [dataclasses.replace(m, weak=True) if pair.start() <= m.start and m.end <= pair.end() else m
+                   for m in out]
+        value = f"{int(pair.group(1))}-{int(pair.group(2))}"
+        out.append(NumberMention(value, pair.group(0), *pair.span(), weak=not strong))
+    return out
+
+
+def _touches_latin(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return bool(re.match(r"[A-Za-z]", before) or re.match(r"[A-Za-z]", after))
 
 
 def _is_kanji_number_context(text: str, start: int, end: int) -> bool:
@@ -165,11 +241,29 @@ _EN_MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
     "nov": 11, "dec": 12,
 }
-# Words that are numbers but that translators add or drop freely ("one of", "first", "a second round").
-_EN_WEAK = frozenset({"one", "first", "second", "once", "single", "twice"})
+# Words that are numbers but that translators add or drop freely ("one of", "first", "a second round",
+# "the two places").
+_EN_WEAK = frozenset({"zero", "one", "two", "first", "second", "once", "single", "twice"})
 _EN_MULTIPLES = {"once": 1, "single": 1, "twice": 2}
+# Words that imply a number: they may account for a Japanese number (2倍 "doubled", 3人組 "a trio", 過去10年
+# "the past decade") but are never reported themselves.
+_EN_IMPLIED = {
+    "both": 2, "couple": 2, "pair": 2, "double": 2, "doubled": 2, "doubles": 2, "doubling": 2, "twin": 2,
+    "twins": 2, "triple": 3, "tripled": 3, "trio": 3, "decade": 10, "decades": 10, "dozen": 12, "dozens": 12,
+    "century": 100, "centuries": 100,
+}
+_EN_MULTIPLIERS = {"decades": 10, "dozen": 12, "centuries": 100}
+_ROMAN = re.compile(r"(?=[IVX]{2,}$)X{0,3}(?:IX|IV|V?I{0,3})")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 
-_EN_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?(?:st|nd|rd|th|s)?\b|[A-Za-z]+")
+_EN_TOKEN = re.compile(r"(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)(?P<suffix>[A-Za-z]*)|[A-Za-z]+")
+# 7:55, 7.55am, 2pm, 2 p.m.: an hour (and minutes); a pm hour also stands for its 24-hour form (午後2時 or 14時).
+_EN_TIME = re.compile(
+    r"(?<![\d.,:])(?P<hour>\d{1,2})(?:(?P<sep>[:.])(?P<minute>\d{2}))?\s?(?P<half>[ap]\.?m\.?)(?![A-Za-z])"
+    r"|(?<![\d.,:])(?P<hour24>\d{1,2}):(?P<minute24>\d{2})(?![\d:])",
+    re.IGNORECASE,
+)
+_CURRENCY = "$£€¥"
 
 
 def _word_value(word: str) -> tuple[int, str] | None:
@@ -187,45 +281,83 @@ def _word_value(word: str) -> tuple[int, str] | None:
     return None
 
 
+def _roman_value(word: str) -> int | None:
+    """World War II, Book III: Roman numerals of two or more letters (a lone I is the pronoun)."""
+    if not _ROMAN.fullmatch(word):
+        return None
+    total = 0
+    for i, letter in enumerate(word):
+        value = _ROMAN_VALUES[letter]
+        total += -value if i + 1 < len(word) and _ROMAN_VALUES[word[i + 1]] > value else value
+    return total
+
+
 def english_numbers(text: str) -> list[NumberMention]:
     """The numbers of an English text, in order (number words composed: "twenty-one" → 21)."""
     text = unicodedata.normalize("NFKC", text)
-    tokens = list(_EN_TOKEN.finditer(text))
     mentions: list[NumberMention] = []
+    times: list[tuple[int, int]] = []
+    for match in _EN_TIME.finditer(text):
+        hour = int(match.group("hour") or match.group("hour24"))
+        minute = match.group("minute") or match.group("minute24")
+        if hour > 24 or (match.group("sep") == "." and not match.group("half")):
+            continue
+        mentions.append(NumberMention(str(hour), match.group(0), *match.span()))
+        if minute is not None:
+            mentions.append(NumberMention(str(int(minute)), match.group(0), *match.span()))
+        if (match.group("half") or "").lower().startswith("p") and hour < 12:
+            mentions.append(NumberMention(str(hour + 12), match.group(0), *match.span(), weak=True))
+        times.append(match.span())
+    tokens = [t for t in _EN_TOKEN.finditer(text) if not any(a <= t.start() < b for a, b in times)]
     i = 0
     while i < len(tokens):
         token = tokens[i]
         word = token.group(0)
-        if word[0].isdigit():
-            mention, i = _digits_mention(text, tokens, i)
-            if mention is not None:
-                mentions.append(mention)
-            continue
         lower = word.lower()
-        if lower in _EN_MONTHS and _is_month(text, tokens, i):
-            mentions.append(NumberMention(str(_EN_MONTHS[lower]), word, *token.span()))
+        found: NumberMention | None = None
+        if token.group("number"):
+            found, i = _digits_mention(text, tokens, i)
+        elif lower in _EN_MONTHS and _is_month(text, tokens, i):
+            found = NumberMention(str(_EN_MONTHS[lower]), word, *token.span())
+            i += 1
+        elif _word_value(lower) is not None:
+            found, i = _words_mention(text, tokens, i)
+        else:
+            roman = _roman_value(word)
+            if roman is not None:
+                mentions.append(NumberMention(str(roman), word, *token.span(), weak=True))
+            elif lower in _EN_IMPLIED:
+                mentions.append(NumberMention(str(_EN_IMPLIED[lower]), word, *token.span(), weak=True))
             i += 1
             continue
-        if _word_value(lower) is not None:
-            mention, i = _words_mention(text, tokens, i)
-            if mention is not None:
-                mentions.append(mention)
+        if found is None:
             continue
-        i += 1
-    return mentions
+        mentions.append(found)
+        # "two decades" also stands for 20, "three dozen" for 36.
+        if i < len(tokens) and tokens[i].group(0).lower() in _EN_MULTIPLIERS and "." not in found.value:
+            product = int(found.value) * _EN_MULTIPLIERS[tokens[i].group(0).lower()]
+            mentions.append(NumberMention(str(product), text[found.start : tokens[i].end()], found.start,
+                                          tokens[i].end(), weak=True))
+    return _with_identifiers(text, mentions, strong=False)
 
 
 def _digits_mention(text: str, tokens: list[re.Match[str]], i: int) -> tuple[NumberMention | None, int]:
     token = tokens[i]
-    digits = re.match(r"[\d,.]+", token.group(0))
-    assert digits is not None
-    value = _decimal(digits.group(0).rstrip(",."))
+    value = _decimal(token.group("number"))
     if value is None:
         return None, i + 1
     start, end = token.span()
+    suffix = token.group("suffix").lower()
+    # £125m, $2.8bn: money in millions and billions ("125m" alone may be metres).
+    if suffix in ("bn", "b") and (suffix == "bn" or text[start - 1 : start] in _CURRENCY):
+        value *= 10**9
+    elif suffix == "m" and text[start - 1 : start] in _CURRENCY:
+        value *= 10**6
+    elif suffix == "k" and text[start - 1 : start] in _CURRENCY:
+        value *= 10**3
     i += 1
     # "1.5 million", "300 thousand"
-    if i < len(tokens) and _only_space_between(text, end, tokens[i].start()):
+    if i < len(tokens) and not suffix and _only_space_between(text, end, tokens[i].start()):
         scale = tokens[i].group(0).lower()
         if scale in _EN_SCALES:
             value *= _EN_SCALES[scale]
@@ -300,8 +432,7 @@ _VERB_MONTHS = frozenset({"march", "may"})  # also English verbs
 
 
 def _is_month(text: str, tokens: list[re.Match[str]], i: int) -> bool:
-    """A capitalized month name; "March"/"May" and abbreviations only next to a day or a year (or after
-    a preposition, for March/May)."""
+    """A capitalized month name; "March"/"May" only next to a day or a year or after a preposition."""
     word = tokens[i].group(0)
     if not word[0].isupper():
         return False
@@ -310,7 +441,8 @@ def _is_month(text: str, tokens: list[re.Match[str]], i: int) -> bool:
         return True
     if lower in _VERB_MONTHS:
         return _next_to_number(tokens, i) or _after_preposition(tokens, i)
-    return _next_to_number(tokens, i)
+    # An abbreviation: Sept. or Jan. with its full stop, or next to a day or a year.
+    return text[tokens[i].end() : tokens[i].end() + 1] == "." or _next_to_number(tokens, i)
 
 
 def _next_to_number(tokens: list[re.Match[str]], i: int) -> bool:
@@ -331,14 +463,20 @@ def _after_preposition(tokens: list[re.Match[str]], i: int) -> bool:
 def compare_numbers(ja_text: str, en_text: str) -> tuple[list[NumberMention], list[NumberMention]]:
     """(Japanese mentions whose value the English lacks, English mentions whose value the Japanese lacks).
 
-    Values are compared as sets: a value written twice on one side and once on the other is fine (an
-    English writer often names a date once where the Japanese repeats it).  Weak mentions are never
-    reported.
+    Every Japanese number needs its own English counterpart (二〇一四年十月 ... 二〇一四年四月 needs 2014 twice);
+    an English number needs only its value somewhere in the Japanese, because an English writer may
+    repeat a year or a date that the Japanese says once.  Weak mentions satisfy but are never reported.
     """
     ja = japanese_numbers(ja_text)
     en = english_numbers(en_text)
     ja_values = {m.value for m in ja}
-    en_values = {m.value for m in en}
-    missing = [m for m in ja if not m.weak and m.value not in en_values]
+    available = Counter(m.value for m in en)
+    missing = []
+    for mention in sorted(ja, key=lambda m: m.weak):  # strong mentions claim the English values first
+        if available[mention.value] > 0:
+            available[mention.value] -= 1
+        elif not mention.weak:
+            missing.append(mention)
+    missing.sort(key=lambda m: m.start)
     extra = [m for m in en if not m.weak and m.value not in ja_values]
     return missing, extra

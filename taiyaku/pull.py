@@ -48,6 +48,7 @@ import httpx
 
 from taiyaku import __version__
 from taiyaku.errors import TaiyakuError
+from taiyaku.html import declared_charset
 from taiyaku.model import Provenance, SourceDocument
 
 DEFAULT_MAX_BYTES = 50 * 2**20
@@ -92,20 +93,34 @@ _SHIFT_JIS = ("cp932", "shift_jis_2004")
 _EUC_JP = ("euc_jp", "euc_jis_2004")
 _CHARSET_CODECS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(
-        ("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis", "windows-31j", "cp932",
-         "ms932", "x-ms-cp932"),
+        (
+            "shift_jis",
+            "shift-jis",
+            "sjis",
+            "x-sjis",
+            "ms_kanji",
+            "csshiftjis",
+            "windows-31j",
+            "cp932",
+            "ms932",
+            "x-ms-cp932",
+        ),
         _SHIFT_JIS,
     ),
     **dict.fromkeys(("euc-jp", "euc_jp", "eucjp", "x-euc-jp", "cseucpkdfmtjapanese"), _EUC_JP),
-    **dict.fromkeys(("iso-2022-jp", "csiso2022jp"), ("iso2022_jp", "iso2022_jp_ext", "iso2022_jp_2004")),
+    **dict.fromkeys(("iso-2022-jp", "iso2022_jp", "csiso2022jp"), ("iso2022_jp", "iso2022_jp_ext", "iso2022_jp_2004")),
     **dict.fromkeys(("utf-8", "utf8", "unicode-1-1-utf-8"), ("utf-8",)),
     **dict.fromkeys(
         ("iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "windows-1252", "cp1252"),
         ("cp1252",),
     ),
 }
-_META_CHARSET = re.compile(rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([A-Za-z0-9_:.+-]+)""", re.IGNORECASE)
-_HTML_COMMENT = re.compile(rb"<!--.*?-->", re.DOTALL)
+# Python's cp932 maps the single bytes 0xFD-0xFF (unused in Shift_JIS) to private-use characters instead
+# of failing: in undeclared text they mean the bytes are not Shift_JIS (or are corrupt).
+_CP932_STRAY_BYTES = re.compile("[\uf8f1-\uf8f3]")
+# What charset-normalizer calls single-byte Western text; for English, taiyaku's other language, that is
+# windows-1252 in practice, which it cannot tell from its Central European cousins on short texts.
+_WESTERN_SINGLE_BYTE = re.compile(r"^(cp125\d|iso8859_\d+|latin_1|mac_\w+|cp437|cp850)$")
 _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(//)?")
 
 
@@ -378,9 +393,10 @@ def _fetch_http_once(
                     retry_after=_retry_after(response.headers.get("retry-after")),
                 )
             recorded = {k: response.headers[k] for k in RECORDED_HEADERS if k in response.headers}
-            if status == 304:
+            conditional = "if-none-match" in client.headers or "if-modified-since" in client.headers
+            if status == 304 and conditional:
                 return Fetched(url, b"", None, _url_name(final_url), final_url, fetched_at, status, recorded)
-            if status != 200:
+            if status not in (200, 203):  # 206 and the like would be part of the document, not all of it
                 raise FetchError(url, f"unexpected HTTP {status} {response.reason_phrase}{via}", retryable=False)
             declared_length = _content_length(response.headers)
             if declared_length is not None and declared_length > max_bytes:
@@ -554,13 +570,6 @@ def sniff_media_type(raw: bytes, content_type: str | None, name: str, where: str
     raise TaiyakuError(where, f"content type {declared} is not something taiyaku reads (text, HTML or PDF)")
 
 
-def declared_charset(raw: bytes) -> str | None:
-    """The charset an HTML document declares in a ``<meta>`` tag (either form), or None."""
-    head = _HTML_COMMENT.sub(b"", raw[:8192])
-    match = _META_CHARSET.search(head)
-    return match.group(1).decode("ascii").lower() if match else None
-
-
 def _codecs_for(label: str) -> tuple[str, ...]:
     label = label.strip().lower()
     if label in _CHARSET_CODECS:
@@ -590,7 +599,11 @@ def decode_text(raw: bytes, where: str, declared: Sequence[str | None] = ()) -> 
     text = _try_decode(raw, "utf-8")
     if text is not None:
         return text, "utf-8"
-    candidates = [(text, codec) for codec in (*_SHIFT_JIS, *_EUC_JP) if (text := _try_decode(raw, codec))]
+    candidates = [
+        (text, codec)
+        for codec in (*_SHIFT_JIS, *_EUC_JP)
+        if (text := _try_decode(raw, codec)) is not None and not _CP932_STRAY_BYTES.search(text)
+    ]
     if candidates:
         # Prefer the base codecs (cp932, euc_jp) over their JIS X 0213 extensions when both decode; keep
         # order stable for ties so the choice is deterministic.
@@ -598,10 +611,11 @@ def decode_text(raw: bytes, where: str, declared: Sequence[str | None] = ()) -> 
     guess = _charset_normalizer_guess(raw)
     if guess is not None:
         return guess
-    position = _first_bad_byte(raw)
+    position, codec_name = _furthest_decode_failure(raw)
     raise TaiyakuError(
         where,
-        f"not valid UTF-8, Shift_JIS or EUC-JP text (undecodable byte 0x{raw[position]:02x} at offset {position})",
+        "not valid UTF-8, Shift_JIS or EUC-JP text"
+        f" (read as {codec_name}, byte 0x{raw[position]:02x} at offset {position} is invalid)",
     )
 
 
@@ -646,15 +660,26 @@ def _charset_normalizer_guess(raw: bytes) -> tuple[str, str] | None:
     best = from_bytes(raw).best()
     if best is None or best.encoding is None:
         return None
-    text = _try_decode(raw, best.encoding)
+    encoding = "cp1252" if _WESTERN_SINGLE_BYTE.match(best.encoding) else best.encoding
+    text = _try_decode(raw, encoding)
     if text is None or any(unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v" for c in text):
         return None
-    return text, best.encoding
+    return text, encoding
 
 
-def _first_bad_byte(raw: bytes) -> int:
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return exc.start
-    return 0
+def _furthest_decode_failure(raw: bytes) -> tuple[int, str]:
+    """Where decoding fails, for the encoding that gets furthest: the likeliest intended one, so the
+    offset points at the corrupt spot rather than at the first non-ASCII byte."""
+    failures = []
+    for codec, name in (("utf-8", "UTF-8"), ("cp932", "Shift_JIS"), ("euc_jp", "EUC-JP")):
+        try:
+            raw.decode(codec)
+            position = len(raw)
+        except UnicodeDecodeError as exc:
+            position = exc.start
+        if codec == "cp932":  # bytes 0xFD-0xFF are never part of a Shift_JIS character
+            stray = re.search(rb"[\xfd-\xff]", raw)
+            position = min(position, stray.start()) if stray else position
+        failures.append((position, name))
+    position, name = max(failures, key=lambda failure: failure[0])
+    return min(position, len(raw) - 1), name

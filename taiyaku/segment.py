@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 import spacy
 from spacy.language import Language
@@ -33,9 +34,13 @@ _JA_BRACKETS = {
     "〔": "〕", "｛": "｝", "{": "}", "“": "”", "‘": "’",
 }
 _JA_CLOSERS = frozenset(_JA_BRACKETS.values()) | {'"', "'"}
+_MAX_BRACKETED_CHARS = 200
+# Speech quotes hold sentences like the text around them (English splits inside "…" too);
+# （）notes and 『』titles are never split.
+_SPEECH_QUOTES = frozenset({"「", "“"})
 
 
-def _matched_bracket_depths(doc: Doc) -> list[int]:
+def _matched_bracket_depths(doc: Doc, *, skip_speech_quotes: bool = False) -> list[int]:
     """Bracket nesting depth at each token, counting only brackets that are closed within the doc.
 
     An unmatched opening bracket (a typo, or a quote closed in the next paragraph) must not suppress
@@ -53,8 +58,12 @@ def _matched_bracket_depths(doc: Doc) -> list[int]:
                 if stack[k][0] == text:
                     opened = stack[k][1]
                     del stack[k:]
-                    delta[opened + 1] += 1  # inside starts after the opener
-                    delta[i] -= 1  # the closer itself is outside
+                    # A "quote" running over hundreds of characters is a stray bracket pairing with
+                    # an unrelated one (「…「…」 in news copy): splitting inside it is the lesser harm.
+                    speech = doc[opened].text in _SPEECH_QUOTES
+                    if doc[i].idx - doc[opened].idx <= _MAX_BRACKETED_CHARS and not (skip_speech_quotes and speech):
+                        delta[opened + 1] += 1  # inside starts after the opener
+                        delta[i] -= 1  # the closer itself is outside
                     break
     depths: list[int] = []
     depth = 0
@@ -71,12 +80,14 @@ def _is_japanese_char(char: str) -> bool:
 
 @Language.component("ja_sentence_boundaries")
 def ja_sentence_boundaries(doc: Doc) -> Doc:
-    """Sentence starts after 。！？ (and ASCII ! ? . between Japanese text), never inside matched
-    brackets or quotes; closing brackets right after a terminal stay with their sentence; a line break
-    always ends a sentence."""
+    """Sentence starts after 。！？ (and ASCII ! ? . between Japanese text); never inside matched
+    （）『』 brackets; inside a 「」 quotation only between its sentences (「A。B。」 → 「A。 / B。」, the
+    way English splits inside quotation marks, never 「走れ。」と言った); closing brackets right after a
+    terminal stay with their sentence; a line break always ends a sentence."""
     if not len(doc):
         return doc
     depths = _matched_bracket_depths(doc)
+    non_speech_depths = _matched_bracket_depths(doc, skip_speech_quotes=True)
     starts = [False] * len(doc)
     starts[0] = True
     i = 0
@@ -86,6 +97,19 @@ def ja_sentence_boundaries(doc: Doc) -> Doc:
         boundary_after = False
         if "\n" in text:
             boundary_after = True
+        elif _closes_quoted_sentence(doc, i, depths):
+            # 「…。」 followed by a new sentence (not by a quotative particle: 「…。」と言った).
+            boundary_after = not doc[i + 1].tag_.startswith(("助詞", "助動詞")) if i + 1 < n else True
+        elif (
+            depths[i] > 0
+            and non_speech_depths[i] == 0
+            and text[-1] in _JA_TERMINALS
+            and i + 1 < n
+            and doc[i + 1].text not in _JA_CLOSERS
+            and doc[i + 1].text[0] not in _JA_TERMINALS
+        ):
+            # 「A。B。」: a quotation of several sentences is split between them, like English.
+            boundary_after = True
         elif depths[i] == 0 and (text[-1] in _JA_TERMINALS or _is_japanese_full_stop(doc, i)):
             boundary_after = True
             # Absorb further terminals and closing brackets/quotes: 「…。」 and ?! and 。）
@@ -94,9 +118,83 @@ def ja_sentence_boundaries(doc: Doc) -> Doc:
         if boundary_after and i + 1 < n:
             starts[i + 1] = True
         i += 1
+    _split_run_in_items(doc, starts, depths, _ja_item_break)
+    _split_after_run_in_readings(doc, starts, depths)
+    for k in range(1, len(doc)):
+        # A bullet or a reference mark inside a line starts an item or a note whose line break was lost.
+        if depths[k] == 0 and doc[k].text[0] in _JA_BULLETS:
+            starts[k] = True
     for token, start in zip(doc, starts, strict=True):
         token.is_sent_start = start
     return doc
+
+
+def _split_run_in_items(
+    doc: Doc, starts: list[bool], depths: list[int], is_break: Callable[[Doc, int], bool]
+) -> None:
+    """Split a "sentence" without final punctuation after depth-0 closing brackets that ``is_break``.
+
+    Such a sentence is a list run into one line ("屋根(茅葺き、瓦)天井、天井裏", "Roof (thatch, tile)
+    Ceilings, ..."), the way a bulleted list looks once its line breaks are lost.  Sentences that end
+    with punctuation are prose, where a bracket followed by a word is ordinary.
+    """
+    bounds = [k for k, start in enumerate(starts) if start] + [len(doc)]
+    for a, b in zip(bounds, bounds[1:], strict=False):
+        last = b - 1
+        while last > a and (doc[last].is_space or doc[last].text in _JA_CLOSERS | _EN_CLOSERS):
+            last -= 1
+        if doc[last].text[-1:] in _JA_TERMINALS | {"."}:
+            continue
+        for k in range(a + 1, b - 1):
+            if depths[k] == 0 and doc[k].text in (")", "）") and is_break(doc, k):
+                starts[k + 1] = True
+
+
+_JA_BULLETS = frozenset("■□●○◆◇▼▽★☆※▪▫")
+_RUN_IN_BRACKET = re.compile(r"[（(]([^（()）]{1,40})[）)]")
+_RUN_IN_CONTENT = re.compile(r"^(?:[ぁ-ゖー・ 　]+|[0-9]{3,4}年?)$")  # a kana reading, or a year
+
+
+def _split_after_run_in_readings(doc: Doc, starts: list[bool], depths: list[int]) -> None:
+    """Split after "term（reading）" or "era（year）" when a new clause follows without a particle, and
+    after a bracketed note that opens a sentence ("（民家の項も参照）中世の…").
+
+    "源為朝（みなもとのためとも）源為義の八男", "明治4年（1871年）全国一律の…" are dictionary- or
+    chronology-style entries whose line break was lost; in prose a reading or a year in brackets is
+    followed by a particle or a comma (「竜田越（たつたごえ）は」).  Works on characters, as Sudachi may
+    keep "丸(すてまる)" in one token.
+    """
+    token_at = {token.idx: token.i for token in doc}
+    sentence_starts = {doc[k].idx for k, start in enumerate(starts) if start}
+    for match in _RUN_IN_BRACKET.finditer(doc.text):
+        k = token_at.get(match.end())
+        if k is None or k == 0 or depths[k] != 0:
+            continue
+        opens_sentence = match.start() in sentence_starts
+        if (opens_sentence or _RUN_IN_CONTENT.match(match.group(1))) and _ja_item_break(doc, k - 1):
+            starts[k] = True
+
+
+def _ja_item_break(doc: Doc, k: int) -> bool:
+    following = doc[k + 1]
+    return _is_japanese_char(following.text[0]) and not following.tag_.startswith(
+        ("助詞", "助動詞", "補助記号", "接尾辞")
+    )
+
+
+def _en_item_break(doc: Doc, k: int) -> bool:
+    return bool(doc[k].whitespace_) and doc[k + 1].text[:1].isupper()
+
+
+def _closes_quoted_sentence(doc: Doc, i: int, depths: list[int]) -> bool:
+    """Token i is a closing bracket at depth 0 right after a sentence terminal (「…。」)."""
+    return (
+        depths[i] == 0
+        and doc[i].text in _JA_CLOSERS
+        and i > 0
+        and doc[i - 1].text[-1] in _JA_TERMINALS
+        and (i + 1 >= len(doc) or doc[i + 1].text not in _JA_CLOSERS)
+    )
 
 
 def _is_japanese_full_stop(doc: Doc, i: int) -> bool:
@@ -123,7 +221,10 @@ _EN_NEVER_FINAL = frozenset(
 _EN_SENTENCE_STARTERS = frozenset(
     """the a an he she it they we i you this that these those there his her its their our my in on at
     but and or so however after before when while as for from if although though since during then
-    some many most all one two three according meanwhile also today yesterday last next""".split()
+    some many most all one two three according meanwhile also today yesterday last next with without
+    because until among despite unlike following under over by to what how why who where not no both
+    each every other such only even just still yet now here instead thus therefore moreover furthermore
+    besides nevertheless nonetheless""".split()
 )
 # Tokens that stay numbered references: "No. 5", "Art. 9", "pp. 3"
 _EN_NUMBERED = frozenset({"no", "nos", "vol", "vols", "pp", "p", "art", "fig", "figs", "ch", "sec", "op"})
@@ -150,6 +251,8 @@ def en_sentence_boundaries(doc: Doc) -> Doc:
             continue
         terminal = text in _EN_TERMINALS or (text.endswith(".") and len(text) > 1 and text[-2] != ".")
         if not terminal:
+            if i + 1 < n and _run_in_heading_ends(doc, i):
+                starts[i + 1] = True
             i += 1
             continue
         end = i
@@ -158,9 +261,36 @@ def en_sentence_boundaries(doc: Doc) -> Doc:
         if end + 1 < n and _en_starts_sentence(doc, i, end + 1):
             starts[end + 1] = True
         i = end + 1
+    _split_run_in_items(doc, starts, [0] * n, _en_item_break)
     for token, start in zip(doc, starts, strict=True):
         token.is_sent_start = start
     return doc
+
+
+# A capitalised pronoun or article right after an ordinary word, with no punctuation between, starts a new
+# sentence: it is how a heading or a label run into the following text looks once line breaks are lost
+# ("MINAMOTO no Tamemoto He was the eighth son ...", "The KISO-lined UENO clan The clan worked ...").
+_EN_RUN_IN_STARTERS = frozenset({"He", "She", "It", "They", "The", "This", "These", "His", "Her", "Their"})
+# After a number or a closing bracket, sentence-initial prepositions too ("In 1871 In preparation ...").
+_EN_RUN_IN_AFTER_NUMBER = _EN_RUN_IN_STARTERS | {"In", "On", "After", "During"}
+_EN_FUNCTION_WORDS = frozenset(
+    "of in on at by for with from to into and or nor but the a an as than that which who whom whose "
+    "is are was were be been called named titled entitled said says".split()
+)
+
+
+def _run_in_heading_ends(doc: Doc, i: int) -> bool:
+    token, following = doc[i], doc[i + 1]
+    after_number_or_bracket = token.text.isdigit() or token.text in (")", "]")
+    starters = _EN_RUN_IN_AFTER_NUMBER if after_number_or_bracket else _EN_RUN_IN_STARTERS
+    return (
+        following.text in starters
+        and token.whitespace_ == " "
+        and (token.text.isalpha() or after_number_or_bracket)
+        and token.text.lower() not in _EN_FUNCTION_WORDS
+        and i + 2 < len(doc)
+        and doc[i + 2].text[:1].isalpha()
+    )
 
 
 def _en_starts_sentence(doc: Doc, terminal: int, nxt: int) -> bool:

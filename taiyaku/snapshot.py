@@ -182,7 +182,10 @@ def add_statement(
     corpora = Path(corpora_dir).resolve()
     folder = corpora / statement_id
     if folder.exists() and not overwrite:
-        raise TaiyakuError(str(folder), "a statement with this id already exists (choose another id or replace it)")
+        raise TaiyakuError(
+            str(folder),
+            "a statement with this id already exists (choose another id, or replace it: taiyaku add --replace)",
+        )
     if date:
         try:
             dt.date.fromisoformat(date)
@@ -208,7 +211,7 @@ def add_statement(
             title=title,
             date=date,
             publisher=publisher,
-            glossary=os.path.relpath(glossary_path, folder) if glossary_path else None,
+            glossary=_glossary_reference(glossary_path, folder) if glossary_path else None,
             snapshots=snapshots,
         )
         (staging / STATEMENT_FILE).write_text(statement_toml, encoding="utf-8")
@@ -220,6 +223,14 @@ def add_statement(
                 corpora.rmdir()
         raise
     return load_statement(folder)
+
+
+def _glossary_reference(glossary: Path, folder: Path) -> str:
+    """Relative to the statement folder when the glossary is in the same tree (``../glossaries/x.tsv``, so
+    the repository can move), absolute otherwise (a private glossary elsewhere on this machine)."""
+    if glossary.is_relative_to(folder.parent.parent):
+        return Path(os.path.relpath(glossary, folder)).as_posix()
+    return glossary.as_posix()
 
 
 def _now() -> str:
@@ -347,7 +358,7 @@ def _apply_refresh(statement: Statement, changed: list[tuple[SideSource, Snapsho
         toml_text = (staging / STATEMENT_FILE).read_text(encoding="utf-8")
         for side, snapshot in changed:
             old = staging / Path(side.source).name
-            if Path(side.source).parent == folder and old.name != snapshot.file_name:
+            if Path(side.source).resolve().parent == folder and old.name != snapshot.file_name:
                 old.unlink(missing_ok=True)
                 record_path(old).unlink(missing_ok=True)
             _write_snapshot(staging, snapshot)

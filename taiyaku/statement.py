@@ -71,6 +71,19 @@ def check_statement_id(statement_id: str, where: str) -> None:
         raise TaiyakuError(where, "a statement id must be lower-case letters, digits, '.', '_' or '-'")
 
 
+def _local_path(path: Path) -> str:
+    """A local source, relative to the working directory when it lies below it.
+
+    The path is recorded as provenance in report.json; relative to the checkout it reads the same on
+    every machine, so a re-run elsewhere publishes the same bytes.
+    """
+    resolved = path.resolve()
+    try:
+        return str(resolved.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(resolved)
+
+
 def _is_url(source: str) -> bool:
     return re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source) is not None
 
@@ -80,7 +93,7 @@ def _side(table: object, name: str, folder: Path, where: str) -> SideSource:
         raise TaiyakuError(where, f"[{name}] needs a non-empty 'source'")
     source = table["source"]
     if not _is_url(source):
-        source = str((folder / source).resolve())
+        source = _local_path(folder / source)
     url = table.get("url")
     sha256 = table.get("sha256")
     if sha256 is not None and not (isinstance(sha256, str) and re.fullmatch(r"[0-9a-f]{64}", sha256)):
@@ -116,5 +129,9 @@ def load_statement(folder: str | Path) -> Statement:
 
 
 def find_statements(corpora: str | Path) -> list[Path]:
-    """Every ``corpora/*/statement.toml`` folder, sorted by name (deterministic run order)."""
-    return sorted(p.parent for p in Path(corpora).glob(f"*/{STATEMENT_FILE}"))
+    """Every ``corpora/*/statement.toml`` folder, sorted by name (deterministic run order).
+
+    Hidden folders are skipped: ``taiyaku add`` and ``--refresh`` assemble statements in ``corpora/.<id>.*``
+    staging folders before renaming them into place (taiyaku/snapshot.py).
+    """
+    return sorted(p.parent for p in Path(corpora).glob(f"*/{STATEMENT_FILE}") if not p.parent.name.startswith("."))

@@ -29,6 +29,7 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedServer]:
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
     with ScriptedServer() as running:
         yield running
+    assert running.errors == []
 
 
 # ------------------------------------------------------------------------------------------ charsets
@@ -137,7 +138,7 @@ def test_conditional_request_answered_with_304(server: ScriptedServer) -> None:
 
 
 def test_503_twice_then_200_succeeds_after_retrying(server: ScriptedServer) -> None:
-    page = "Joint statement.".encode()
+    page = b"Joint statement."
     url = server.route(
         "/doc.txt",
         Reply(503, b"busy", {"Content-Type": "text/plain"}),
@@ -218,7 +219,7 @@ def test_a_stalled_response_times_out(server: ScriptedServer) -> None:
 def test_a_trickling_response_hits_the_total_timeout(server: ScriptedServer) -> None:
     url = server.route("/trickle.txt", Reply(200, b"x" * 200, {"Content-Type": "text/plain"}, trickle=0.05))
     started = time.monotonic()
-    with pytest.raises(FetchError, match="longer than 0.5 s"):
+    with pytest.raises(FetchError, match=r"longer than 0\.5 s"):
         pull(url, timeout=2, total_timeout=0.5)
     assert time.monotonic() - started < 3
 
@@ -309,4 +310,46 @@ def test_an_html_error_page_served_as_pdf_is_refused(server: ScriptedServer) -> 
 def test_an_empty_body_is_refused(server: ScriptedServer) -> None:
     url = server.route("/empty.html", Reply(200, b"", {"Content-Type": "text/html"}))
     with pytest.raises(TaiyakuError, match="empty file"):
+        pull(url)
+
+
+# ------------------------------------------------------------------------------ Prefect task retries
+
+
+def test_prefect_task_retries_with_retry_condition(server: ScriptedServer, prefect_harness: None) -> None:
+    """The flow's layering: pull makes one attempt, the Prefect task retries (and waits out Retry-After)."""
+    from prefect import flow, task
+
+    from taiyaku.pull import retry_condition
+
+    @task(retries=3, retry_delay_seconds=0, retry_condition_fn=retry_condition)
+    def pull_task(url: str) -> str:
+        return pull(url).text
+
+    @flow
+    def pull_flow(url: str) -> str:
+        return pull_task(url)
+
+    url = server.route(
+        "/doc.txt",
+        Reply(503, b"", {"Retry-After": "1"}),
+        Reply(503, b""),
+        Reply(200, b"Joint statement.", {"Content-Type": "text/plain"}),
+    )
+    started = time.monotonic()
+    assert pull_flow(url) == "Joint statement."
+    assert time.monotonic() - started >= 0.95  # Retry-After: 1 honoured although the task's delay is 0
+    assert server.hits("/doc.txt") == 3
+
+    missing = server.url("/missing.txt")
+    with pytest.raises(FetchError, match="HTTP 404"):
+        pull_flow(missing)
+    assert server.hits("/missing.txt") == 1  # a 404 is not retried
+
+
+@pytest.mark.parametrize("status", [304, 206, 204])
+def test_unexpected_success_statuses_are_refused(server: ScriptedServer, status: int) -> None:
+    # A 304 answers only a conditional request; a 206 is part of a document; a 204 has none.
+    url = server.route("/doc.txt", Reply(status, b"" if status != 206 else b"part", {"Content-Type": "text/plain"}))
+    with pytest.raises(FetchError, match=f"unexpected HTTP {status}"):
         pull(url)

@@ -22,7 +22,14 @@ from taiyaku.align.confidence import REVIEW_THRESHOLD, calibrated_score
 from taiyaku.align.evidence import compute_matches
 from taiyaku.align.features import english_features, japanese_features
 from taiyaku.align.lexicon import GlossaryLike, glossary_pairs
-from taiyaku.align.search import BeadCoster, CostParams, SideStructure, bead_posteriors, best_path
+from taiyaku.align.search import (
+    BeadCoster,
+    CostParams,
+    SideStructure,
+    bead_posteriors,
+    best_path,
+    reverse_band,
+)
 from taiyaku.model import Bead, Segment
 
 __all__ = ["REVIEW_THRESHOLD", "CostParams", "align", "check_beads"]
@@ -76,8 +83,6 @@ def align(
             break
         lo, hi = widen(lo, hi, path, m)
 
-    from taiyaku.align.search import reverse_band
-
     rlo, rhi = reverse_band(lo, hi)
     reverse_coster = BeadCoster(
         ja_side.reversed(), en_side.reversed(), matches.reversed(), rlo, rhi, ratio, params
@@ -85,11 +90,21 @@ def align(
     posteriors = bead_posteriors(coster, reverse_coster, lo, hi, path, POSTERIOR_TEMPERATURE)
     beads: list[Bead] = []
     for index, ((i0, i1, j0, j1), posterior) in enumerate(zip(path, posteriors, strict=True)):
-        score = calibrated_score(posterior, i1 - i0, j1 - j0)
+        run_in = any(_unpunctuated(ja[k]) for k in range(i0, i1)) or any(_unpunctuated(en[k]) for k in range(j0, j1))
+        score = calibrated_score(posterior, i1 - i0, j1 - j0, run_in)
         flags = ("needs-review",) if score < REVIEW_THRESHOLD else ()
         beads.append(Bead(index, tuple(range(i0, i1)), tuple(range(j0, j1)), round(score, 4), flags))
     check_beads(beads, n, m)
     return beads
+
+
+_FINAL_PUNCTUATION = tuple("。！？!?.」』)）\"'”’:：")
+
+
+def _unpunctuated(segment: Segment) -> bool:
+    """A paragraph sentence without final punctuation: a run-in heading or a flattened list, where the
+    sentence splitting is least reliable."""
+    return segment.kind == "paragraph" and not segment.text.endswith(_FINAL_PUNCTUATION)
 
 
 def check_beads(beads: list[Bead], n_ja: int, n_en: int) -> None:

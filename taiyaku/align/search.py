@@ -23,11 +23,12 @@ class CostParams:
     """General weights of the bead cost (tuned on real translations, not per document)."""
 
     type_cost: tuple[tuple[tuple[int, int], float], ...] = (
-        ((1, 1), 0.0), ((1, 2), 2.0), ((2, 1), 2.0), ((2, 2), 4.5), ((1, 3), 5.0), ((3, 1), 5.0),
+        ((1, 1), 0.0), ((1, 2), 3.0), ((2, 1), 3.0), ((2, 2), 10.0), ((1, 3), 7.0), ((3, 1), 7.0),
         ((1, 0), 5.0), ((0, 1), 5.0),
     )
     length_sigma: float = 0.35  # std. dev. of log(English chars / (ratio * Japanese chars)) of a bead
     length_weight: float = 1.0
+    length_noise: float = 8.0  # extra log-ratio variance x characters for short beads
     null_length_weight: float = 1.0  # cost per log-unit of dropped text
     lexical_weight: float = 6.0
     lexical_prior: float = 0.25  # expected coverage of a bead without evidence
@@ -127,8 +128,11 @@ class BeadCoster:
             # Dropping text costs more the more there is of it (in English-character units).
             dropped = le if a == 0 else np.full(len(js), lj * np.exp(self.log_ratio))
             return base + p.null_length_weight * np.log1p(dropped / 20.0)
-        z = (np.log((le + 10.0) / (lj + 10.0 / np.exp(self.log_ratio))) - self.log_ratio) / p.length_sigma
-        cost = base + p.length_weight * 0.5 * z * z
+        expected = lj * np.exp(self.log_ratio)
+        # Short sentences have noisier length ratios: the variance grows as the bead gets shorter.
+        variance = p.length_sigma**2 + p.length_noise / (1.0 + (le + expected) / 2.0)
+        z2 = np.log((le + 1.0) / (expected + 1.0)) ** 2 / variance
+        cost = base + p.length_weight * 0.5 * (z2 + np.log(variance / p.length_sigma**2))
         shared = np.zeros(len(js))
         for r in range(i - a, i):
             shared += self._shared(r, j0, js)

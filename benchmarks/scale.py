@@ -1,0 +1,87 @@
+"""Speed, memory and scaling of the whole pipeline on one book-length document pair.
+
+    .venv/bin/python benchmarks/scale.py [DOC_DIR]      (default: ../shared/eval/scale/kyoto-scale)
+
+Runs read → normalize → segment → align → write corpus.jsonl end to end, first on the document's first
+10 % (cut at the gold unit boundary nearest to 10 %, so the two sides stay parallel), then on the whole
+document, in one process, and prints wall time per stage, peak RSS, time(full) / time(first 10 %) and
+link F1 of both runs.  Not a timed test: figures go in benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from taiyaku.evaluate import STAGES, GoldUnit, align_document, load_gold, score_document  # noqa: E402
+from taiyaku.publish import write_corpus_jsonl  # noqa: E402
+
+
+def _prefix_copy(doc_dir: Path, fraction: float, into: Path) -> Path:
+    """Write the first ``fraction`` of a document pair (and its gold) to ``into``."""
+    gold = load_gold(doc_dir / "gold.tsv")
+    ja = (doc_dir / "ja.txt").read_text(encoding="utf-8")
+    en = (doc_dir / "en.txt").read_text(encoding="utf-8")
+    cut = max(1, int(len(gold) * fraction))
+    ja_end, en_end = gold[cut].ja[0], gold[cut].en[0]
+    into.mkdir(parents=True, exist_ok=True)
+    (into / "ja.txt").write_text(ja[:ja_end], encoding="utf-8")
+    (into / "en.txt").write_text(en[:en_end], encoding="utf-8")
+    lines = ["ja_start\tja_end\ten_start\ten_end"]
+    lines += [f"{u.ja[0]}\t{u.ja[1]}\t{u.en[0]}\t{u.en[1]}" for u in gold[:cut]]
+    (into / "gold.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return into
+
+
+def run(doc_dir: Path, out_dir: Path) -> tuple[float, dict[str, float], float, int, int]:
+    """(total seconds, seconds per stage, link F1, Japanese segments, English segments)."""
+    start = time.perf_counter()
+    result = align_document(doc_dir)
+    publish_start = time.perf_counter()
+    write_corpus_jsonl(out_dir / "corpus.jsonl", result.beads, result.ja, result.en)
+    result.seconds["publish"] = time.perf_counter() - publish_start
+    total = time.perf_counter() - start
+    gold: list[GoldUnit] = load_gold(doc_dir / "gold.tsv")
+    score = score_document(doc_dir.name, gold, result.beads, result.ja, result.en)
+    p = score.correct_links / max(score.predicted_links, 1)
+    r = score.correct_links / max(score.gold_units, 1)
+    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    return total, result.seconds, f1, len(result.ja), len(result.en)
+
+
+def main() -> int:
+    default = ROOT.parent / "shared" / "eval" / "scale" / "kyoto-scale"
+    doc_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else default
+    if not (doc_dir / "gold.tsv").is_file():
+        print(f"{doc_dir}: no ja.txt/en.txt/gold.tsv here", file=sys.stderr)
+        return 2
+    # Load the models before timing anything: model loading is a per-process constant, not scaling.
+    from taiyaku.align.lexicon import jmdict
+    from taiyaku.segment import english_nlp, japanese_nlp
+
+    load_start = time.perf_counter()
+    japanese_nlp(), english_nlp(), jmdict()
+    print(f"model + lexicon loading: {time.perf_counter() - load_start:.1f}s")
+    with tempfile.TemporaryDirectory(prefix="taiyaku-bench-") as tmp:
+        tenth = _prefix_copy(doc_dir, 0.1, Path(tmp) / "first-10pct")
+        rows = []
+        for label, folder in (("first 10%", tenth), ("full", doc_dir)):
+            out = Path(tmp) / f"out-{label.replace(' ', '-').replace('%', 'pct')}"
+            total, seconds, f1, n_ja, n_en = run(folder, out)
+            rows.append((label, total, seconds, f1, n_ja, n_en))
+            stages = ", ".join(f"{s} {seconds.get(s, 0.0):.1f}s" for s in STAGES)
+            print(f"{label:10s} {n_ja:6d} ja / {n_en:6d} en segments: {total:6.1f}s  ({stages})  link F1 {f1:.4f}")
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS: {peak_mib:.0f} MiB")
+    print(f"time(full) / time(first 10%): {rows[1][1] / rows[0][1]:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

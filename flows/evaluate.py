@@ -1,0 +1,40 @@
+"""The ``taiyaku eval`` flow: one flow run aligns and scores every document of an evaluation set.
+
+Thin wiring over :mod:`taiyaku.evaluate`: one task per document, all in this process, so the GiNZA
+tokenizer and the lexicon are loaded once for the whole set.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from taiyaku import evaluate as evaluate_stage
+
+
+@task(cache_policy=NO_CACHE, task_run_name="evaluate-{doc_dir.name}")
+def evaluate_document(
+    doc_dir: Path, out_dir: Path | None
+) -> tuple[evaluate_stage.DocumentScore, dict[str, float]]:
+    return evaluate_stage.evaluate_document(doc_dir, out_dir)
+
+
+@flow(name="taiyaku-eval", log_prints=False)
+def evaluate_set(set_dir: str, out_dir: str | None = None) -> evaluate_stage.EvalReport:
+    """Align every document of ``set_dir`` with the real pipeline, score it against gold, and (with
+    ``out_dir``) write ``out_dir/<doc>/corpus.jsonl``."""
+    root = Path(set_dir)
+    out = Path(out_dir) if out_dir else None
+    report = evaluate_stage.EvalReport(root.name)
+    for doc_dir in evaluate_stage.set_documents(root):
+        score, seconds = evaluate_document(doc_dir, out)
+        evaluate_stage.add_document(report, score, seconds)
+    create_markdown_artifact(
+        key="taiyaku-eval-" + "".join(c if c.isalnum() else "-" for c in root.name.lower()),
+        markdown="```\n" + evaluate_stage.format_report(report) + "\n```",
+        description=f"alignment quality on {root.name}",
+    )
+    return report
