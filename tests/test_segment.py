@@ -1,0 +1,108 @@
+"""Sentence splitting: Japanese brackets and quotes, English abbreviations, headings, source spans."""
+
+from __future__ import annotations
+
+from taiyaku.model import Block
+from taiyaku.segment import segment
+from taiyaku.textmap import MappedText
+
+
+def _paragraph(text: str, block_id: str = "b0", base: int = 0) -> Block:
+    return Block(block_id, "paragraph", MappedText.identity(text, base))
+
+
+def _texts(text: str, lang: str) -> list[str]:
+    return [s.text for s in segment([_paragraph(text)], lang)]  # type: ignore[arg-type]
+
+
+def test_japanese_splits_after_terminals_and_keeps_closing_brackets() -> None:
+    assert _texts("平安時代に始まった。彼は去った！本当？はい。終わり。）", "ja") == [
+        "平安時代に始まった。",
+        "彼は去った！",
+        "本当？",
+        "はい。",
+        "終わり。）",
+    ]
+
+
+def test_japanese_never_splits_inside_parentheses_or_title_quotes() -> None:
+    assert _texts("彼は（注。ここ）去った。『本。題。』を読んだ。", "ja") == ["彼は（注。ここ）去った。", "『本。題。』を読んだ。"]
+
+
+def test_japanese_quotation_followed_by_particle_stays_one_sentence() -> None:
+    assert _texts("「走れ。」と言った。「はい。」って。", "ja") == ["「走れ。」と言った。", "「はい。」って。"]
+
+
+def test_japanese_quotation_of_several_sentences_splits_between_them() -> None:
+    assert _texts("「大切なことがあるのです。私には家族です。」息子は亡くなった。", "ja") == [
+        "「大切なことがあるのです。",
+        "私には家族です。」",
+        "息子は亡くなった。",
+    ]
+
+
+def test_unmatched_bracket_does_not_block_splitting() -> None:
+    assert _texts("「私たちの全て。「五週間。」と彼は述べた。次の文。", "ja")[-1] == "次の文。"
+
+
+def test_japanese_decimal_and_latin_dots_are_not_boundaries() -> None:
+    assert _texts("成長率は3.5倍で、U.S.の基準だ。次。", "ja") == ["成長率は3.5倍で、U.S.の基準だ。", "次。"]
+
+
+def test_run_in_reading_and_line_break_are_boundaries() -> None:
+    assert _texts("源為朝（みなもとのためとも）源為義の八男。竜田越（たつたごえ）は道。", "ja") == [
+        "源為朝（みなもとのためとも）",
+        "源為義の八男。",
+        "竜田越（たつたごえ）は道。",
+    ]
+    assert _texts("歴史\n平安時代に始まった。", "ja") == ["歴史", "平安時代に始まった。"]
+
+
+def test_english_abbreviations_initials_and_decimals() -> None:
+    text = (
+        "Mr. Smith went to Washington, D.C. on Jan. 5. He met J. R. R. Tolkien at 3 p.m. The U.S. Army, "
+        "e.g. soldiers, i.e. men, paid $3.50. No. 5 is fine. Dr. Abe came."
+    )
+    assert _texts(text, "en") == [
+        "Mr. Smith went to Washington, D.C. on Jan. 5.",
+        "He met J. R. R. Tolkien at 3 p.m.",
+        "The U.S. Army, e.g. soldiers, i.e. men, paid $3.50.",
+        "No. 5 is fine.",
+        "Dr. Abe came.",
+    ]
+
+
+def test_english_quotes_after_periods_stay_with_their_sentence() -> None:
+    assert _texts('He gave others "hope." He also said: "Go." (It was late.) Next.', "en") == [
+        'He gave others "hope."',
+        'He also said: "Go."',
+        "(It was late.)",
+        "Next.",
+    ]
+
+
+def test_english_lower_case_continuation_is_not_a_boundary() -> None:
+    assert _texts("Why? he asked. What! she said.", "en") == ["Why? he asked.", "What! she said."]
+
+
+def test_headings_and_list_items_are_single_segments_with_source_spans() -> None:
+    blocks = [
+        Block("b0", "heading", MappedText.identity("History. Of it.", 100)),
+        _paragraph("It began. It ended.", "b1", 200),
+        Block("b2", "list_item", MappedText.identity("One item. Two.", 300)),
+    ]
+    segments = segment(blocks, "en")
+    assert [(s.text, s.kind, s.block_id, s.start, s.end) for s in segments] == [
+        ("History. Of it.", "heading", "b0", 100, 115),
+        ("It began.", "paragraph", "b1", 200, 209),
+        ("It ended.", "paragraph", "b1", 210, 219),
+        ("One item. Two.", "list_item", "b2", 300, 314),
+    ]
+    assert [s.index for s in segments] == [0, 1, 2, 3]
+
+
+def test_spans_follow_the_mapped_text_back_to_the_source() -> None:
+    # A block whose normalized text came from a wider source (e.g. full-width characters, markup).
+    builder_text = MappedText("ＡＢ。次。", (10, 11, 12, 20, 21), (11, 12, 13, 21, 22))
+    segments = segment([Block("b0", "paragraph", builder_text)], "ja")
+    assert [(s.text, s.start, s.end) for s in segments] == [("ＡＢ。", 10, 13), ("次。", 20, 22)]
