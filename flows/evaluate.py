@@ -16,9 +16,7 @@ from taiyaku import evaluate as evaluate_stage
 
 
 @task(cache_policy=NO_CACHE, task_run_name="evaluate-{doc_dir.name}")
-def evaluate_document(
-    doc_dir: Path, out_dir: Path | None
-) -> tuple[evaluate_stage.DocumentScore, dict[str, float]]:
+def evaluate_document(doc_dir: Path, out_dir: Path | None) -> tuple[evaluate_stage.DocumentScore, dict[str, float]]:
     return evaluate_stage.evaluate_document(doc_dir, out_dir)
 
 

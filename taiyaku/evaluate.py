@@ -17,6 +17,7 @@ A bead is *correct* (for the reliability table) when it links something and all 
 
 from __future__ import annotations
 
+import itertools
 import time
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -113,10 +114,8 @@ def score_document(
         right = {u for j in bead.en for u in en_units[j]}
         links = {(u, v) for u in left for v in right}
         predicted |= links
-        if bead.ja and bead.en:
-            correct = bool(links) and all(u == v for u, v in links)
-        else:
-            correct = not left and not right
+        # A null bead is right only if its sentences belong to no gold unit.
+        correct = (bool(links) and all(u == v for u, v in links)) if bead.ja and bead.en else not (left or right)
         outcomes.append(BeadOutcome(bead.score, bead.type, correct))
     seen_ja = {u for units in ja_units for u in units}
     seen_en = {u for units in en_units for u in units}
@@ -163,7 +162,7 @@ class EvalReport:
         """(bin low, bin high, beads, accuracy) for each score bin with beads."""
         rows = []
         outcomes = self.outcomes()
-        for low, high in zip(RELIABILITY_BINS, RELIABILITY_BINS[1:], strict=False):
+        for low, high in itertools.pairwise(RELIABILITY_BINS):
             in_bin = [b for b in outcomes if low <= b.score < high]
             if in_bin:
                 rows.append((low, min(high, 1.0), len(in_bin), sum(b.correct for b in in_bin) / len(in_bin)))
@@ -274,7 +273,5 @@ def format_report(report: EvalReport) -> str:
         f"needs review (score < {REVIEW_THRESHOLD}): catches {caught:.1%} of wrong beads, "
         f"flags {bothered:.1%} of correct beads"
     )
-    lines.append(
-        "time per stage: " + ", ".join(f"{stage} {secs:.1f}s" for stage, secs in report.stage_seconds.items())
-    )
+    lines.append("time per stage: " + ", ".join(f"{stage} {secs:.1f}s" for stage, secs in report.stage_seconds.items()))
     return "\n".join(lines)

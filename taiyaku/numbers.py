@@ -3,15 +3,22 @@
 Both sides are reduced to *values* (canonical decimal strings): ``2014年3月13日`` gives 2014, 3, 13 and
 ``March 13, 2014`` gives 3, 13, 2014; ``第5回`` and ``fifth`` / ``5th`` give 5; ``7つ`` and ``seven`` give
 7; ``２０１４`` gives 2014; ``1,000``, ``千`` and ``thousand`` give 1000; ``300万`` and ``3 million`` give
-3000000; ``平成26年`` gives 2014; ``課題22-1`` gives 22 and 1.
+3000000; ``平成26年`` gives 2014; ``7.55am`` gives 7 and 55.  A hyphenated pair whose second number is
+smaller is an identifier and must match whole: ``課題22-1`` needs ``22-1``, not just 22 (while ``12-13
+March`` is a range, two numbers).
 
-Japanese kanji numerals count only where they are numbers: after 第 or before a counter (年, 月, 日, 回,
-つ, 人, か国...).  Inside ordinary words (一致, 統一, 一部, 十分, 千葉) they are not numbers.
+Every Japanese number needs an English counterpart of its own; an English number needs its value
+somewhere in the Japanese (:func:`compare_numbers`).
 
-Some mentions are *weak*: they may satisfy the other side but are never reported when the other side
-lacks them, because translators add or drop them freely.  English "one", "first", "second", "once",
-"single"; Japanese 一 as a kanji numeral; Japanese digits inside a Latin name (SG1, 5G); the implicit two
-of 両 (両国, 両政府: "both" or "the two"), 双方 ("both sides" or "the two sides") and 二国間 ("bilateral").
+Japanese kanji numerals are strong only where they are numbers: after 第 or before a counter (年, 月, 日,
+回, つ, 人, か国...).  Inside ordinary words (一致, 統一, 一部, 十分, 八犬伝) they are weak.
+
+*Weak* mentions may satisfy the other side but are never reported when the other side lacks them,
+because translators add or drop them freely: English "zero", "one", "two", "first", "second", "once",
+"single", "twice", Roman numerals (World War II), words that imply a number (both, double, trio, decade,
+dozen, century); Japanese 1 (1時間 "an hour"), kanji numerals inside words, digits inside a Latin name
+(SG1, 5G), N代 (10代 "teens"), the implicit two of 両 (両国, 両政府), 双方 ("both sides", "the two sides")
+and 二国間 ("bilateral"), and a date restated in another calendar (1943年（昭和18年）: the English gives one).
 """
 
 from __future__ import annotations
@@ -116,6 +123,9 @@ def japanese_numbers(text: str) -> list[NumberMention]:
         if year is not None:
             mentions.append(NumberMention(canonical(year + _ERAS[match.group(1)]), match.group(0), *match.span()))
             taken.append(match.span())
+    for match in _JA_IMPLICIT_TWO.finditer(text):
+        mentions.append(NumberMention("2", match.group(0), *match.span(), weak=True))
+        taken.append(match.span())
     for match in _JA_NUMBER.finditer(text):
         start, end = match.span()
         if any(a <= start < b for a, b in taken):
@@ -149,8 +159,6 @@ def japanese_numbers(text: str) -> list[NumberMention]:
         mentions.append(NumberMention(canonical(value), run, start, end, weak))
         if after.startswith("時半"):
             mentions.append(NumberMention("30", run, start, end, weak=True))
-    for match in _JA_IMPLICIT_TWO.finditer(text):
-        mentions.append(NumberMention("2", match.group(0), *match.span(), weak=True))
     mentions = _weaken_restated_dates(text, mentions)
     mentions = _with_identifiers(text, mentions, strong=True)
     mentions.sort(key=lambda m: (m.start, m.end))
@@ -338,6 +346,7 @@ def english_numbers(text: str) -> list[NumberMention]:
             product = int(found.value) * _EN_MULTIPLIERS[tokens[i].group(0).lower()]
             mentions.append(NumberMention(str(product), text[found.start : tokens[i].end()], found.start,
                                           tokens[i].end(), weak=True))
+            i += 1
     return _with_identifiers(text, mentions, strong=False)
 
 

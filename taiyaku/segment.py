@@ -12,6 +12,7 @@ heading the block builder did not separate).
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable
 
@@ -30,8 +31,20 @@ _GINZA_EXCLUDE = ("tok2vec", "parser", "ner", "morphologizer", "compound_splitte
 _JA_TERMINALS = frozenset("。！？!?…‥")
 # Opening -> closing bracket pairs (both the full-width forms and the ASCII forms NFKC produces).
 _JA_BRACKETS = {
-    "「": "」", "『": "』", "（": "）", "(": ")", "［": "］", "[": "]", "【": "】", "〈": "〉", "《": "》",
-    "〔": "〕", "｛": "｝", "{": "}", "“": "”", "‘": "’",
+    "「": "」",
+    "『": "』",
+    "（": "）",
+    "(": ")",
+    "［": "］",
+    "[": "]",
+    "【": "】",
+    "〈": "〉",
+    "《": "》",
+    "〔": "〕",
+    "｛": "｝",
+    "{": "}",
+    "“": "”",
+    "‘": "’",
 }
 _JA_CLOSERS = frozenset(_JA_BRACKETS.values()) | {'"', "'"}
 _MAX_BRACKETED_CHARS = 200
@@ -129,9 +142,7 @@ def ja_sentence_boundaries(doc: Doc) -> Doc:
     return doc
 
 
-def _split_run_in_items(
-    doc: Doc, starts: list[bool], depths: list[int], is_break: Callable[[Doc, int], bool]
-) -> None:
+def _split_run_in_items(doc: Doc, starts: list[bool], depths: list[int], is_break: Callable[[Doc, int], bool]) -> None:
     """Split a "sentence" without final punctuation after depth-0 closing brackets that ``is_break``.
 
     Such a sentence is a list run into one line ("屋根(茅葺き、瓦)天井、天井裏", "Roof (thatch, tile)
@@ -139,7 +150,7 @@ def _split_run_in_items(
     with punctuation are prose, where a bracket followed by a word is ordinary.
     """
     bounds = [k for k, start in enumerate(starts) if start] + [len(doc)]
-    for a, b in zip(bounds, bounds[1:], strict=False):
+    for a, b in itertools.pairwise(bounds):
         last = b - 1
         while last > a and (doc[last].is_space or doc[last].text in _JA_CLOSERS | _EN_CLOSERS):
             last -= 1
@@ -206,25 +217,29 @@ def _is_japanese_full_stop(doc: Doc, i: int) -> bool:
     return _is_japanese_char(before) and (not after or _is_japanese_char(after) or after in _JA_BRACKETS)
 
 
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
 # --- English --------------------------------------------------------------------------------------------
 
 _EN_TERMINALS = frozenset({".", "!", "?", "…", "...", "?!", "!?"})
 _EN_CLOSERS = frozenset({'"', "'", "”", "’", ")", "]", "}", "»"})
 _EN_OPENERS = frozenset({'"', "'", "“", "‘", "(", "[", "«"})
 # Abbreviations after which a sentence (practically) never ends: titles before names, Latin connectives.
-_EN_NEVER_FINAL = frozenset(
+_EN_NEVER_FINAL = _word_set(
     """mr. mrs. ms. dr. prof. st. mt. ft. gen. col. lt. capt. sgt. gov. sen. rep. rev. hon. messrs. mme.
     e.g. i.e. cf. vs. v. viz. approx. ca. fig. figs. no. nos. vol. vols. pp. p. ch. art. sec. op. ed. eds.
-    """.split()
+    """
 )
 # Words that, capitalised after an ambiguous abbreviation (U.S., Inc., a.m., D.C.), start a new sentence.
-_EN_SENTENCE_STARTERS = frozenset(
+_EN_SENTENCE_STARTERS = _word_set(
     """the a an he she it they we i you this that these those there his her its their our my in on at
     but and or so however after before when while as for from if although though since during then
     some many most all one two three according meanwhile also today yesterday last next with without
     because until among despite unlike following under over by to what how why who where not no both
     each every other such only even just still yet now here instead thus therefore moreover furthermore
-    besides nevertheless nonetheless""".split()
+    besides nevertheless nonetheless"""
 )
 # Tokens that stay numbered references: "No. 5", "Art. 9", "pp. 3"
 _EN_NUMBERED = frozenset({"no", "nos", "vol", "vols", "pp", "p", "art", "fig", "figs", "ch", "sec", "op"})
@@ -273,9 +288,9 @@ def en_sentence_boundaries(doc: Doc) -> Doc:
 _EN_RUN_IN_STARTERS = frozenset({"He", "She", "It", "They", "The", "This", "These", "His", "Her", "Their"})
 # After a number or a closing bracket, sentence-initial prepositions too ("In 1871 In preparation ...").
 _EN_RUN_IN_AFTER_NUMBER = _EN_RUN_IN_STARTERS | {"In", "On", "After", "During"}
-_EN_FUNCTION_WORDS = frozenset(
+_EN_FUNCTION_WORDS = _word_set(
     "of in on at by for with from to into and or nor but the a an as than that which who whom whose "
-    "is are was were be been called named titled entitled said says".split()
+    "is are was were be been called named titled entitled said says"
 )
 
 
@@ -313,9 +328,7 @@ def _en_starts_sentence(doc: Doc, terminal: int, nxt: int) -> bool:
         # Initials: "J. R. R. Tolkien", "George W. Bush" (one capital letter before the dot).
         if len(prev) == 1 and prev.isupper() and not doc[terminal - 1].whitespace_:
             return False
-        if prev.lower() in _EN_NUMBERED and first.isdigit():
-            return False
-        return True
+        return not (prev.lower() in _EN_NUMBERED and first.isdigit())
     if text in _EN_TERMINALS:
         return True
     # An abbreviation token such as "Mr." "U.S." "a.m." "Inc." "Jan."

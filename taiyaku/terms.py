@@ -33,10 +33,14 @@ longest wins (インターネットガバナンス over ガバナンス).
 
 English: words are compared case-insensitively after a light, symmetric inflection rule (plural -s/-es/
 -ies, possessive 's, verb -ed/-ing, final -e: partnership = partnerships, shared = share), and words are
-joined before comparison, so multistakeholder = multi-stakeholder = multi stakeholder.  All-capital
-names (IT, MIC, PREDICT) must match in capitals, so "IT" is not found in "it", nor PREDICT in "predicting".  A
-forbidden rendering that would be indistinguishable from an allowed one under this folding (cyber security
-vs cybersecurity; Telecommunications vs Telecommunication) is matched with spaces, then inflection, kept.
+joined before comparison, so multistakeholder = multi-stakeholder = multi stakeholder.  All-capital names
+match without inflection (PREDICT is not in "predicting"), and those of up to three letters (IT, MIC, EU)
+only in capitals, so "IT" is not found in "it".  A forbidden rendering that would be indistinguishable from
+an allowed one under this folding (cyber security vs cybersecurity; Telecommunications vs
+Telecommunication) is matched with its spaces, then also its inflection, kept.  For the consistency check,
+the rendering whose spelling (spaces kept) matches the text is the one used, so multi-stakeholder counts as
+that variant, not as the approved multistakeholder; an acronym variant (MIC) counts as the approved
+rendering it abbreviates.
 No statistical English lemmatizer is used (none is installed; a rule is enough for glossary terms and
 keeps the check deterministic).
 """
@@ -275,9 +279,9 @@ def _is_acronym(text: str) -> bool:
     return capitals >= 2 and capitals * 2 >= alphabetic
 
 
-def _case_sensitive(text: str) -> bool:
+def _is_capitals(text: str) -> bool:
     """All-capital names (IT, MIC, PREDICT) collide with English words (it, mic, predicting): they match
-    only in capitals, and without inflection other than a plural s."""
+    without inflection other than a plural s, and those of up to three letters only in capitals."""
     return _letters(text).isupper()
 
 
@@ -292,8 +296,11 @@ class _Alternative:
 
     def find(self, en_text: str) -> list[tuple[int, int]]:
         spans = _english_keyed(en_text, self.level).find(self.key)
-        if _case_sensitive(self.text):
+        if _is_capitals(self.text):
             wanted = _letters(self.text)
+            if sum(c.isalpha() for c in wanted) > 3:  # FEAR may be written Fear, but not "fears"
+                wanted = wanted.lower()
+                return [s for s in spans if _letters(en_text[s[0] : s[1]]).lower() in (wanted, wanted + "s")]
             spans = [s for s in spans if _letters(en_text[s[0] : s[1]]) in (wanted, wanted + "s")]
         return spans
 
@@ -573,11 +580,14 @@ def _term_checks(
 
 def _forbidden_hits(term: _Term, en_text: str, present: Sequence[_Term]) -> list[tuple[_Rendering, str]]:
     hits = []
+    reported: set[tuple[int, int]] = set()  # cyber security matches both "cyber security" and "cyber-security"
     for rendering in term.forbidden:
         for alternative in rendering.alternatives:
             for start, end in alternative.find(en_text):
-                if not _excused(term, alternative.level, start, end, en_text, present):
-                    hits.append((rendering, en_text[start:end]))
+                if (start, end) in reported or _excused(term, alternative.level, start, end, en_text, present):
+                    continue
+                reported.add((start, end))
+                hits.append((rendering, en_text[start:end]))
     return hits
 
 

@@ -77,7 +77,7 @@ def test_project_glossary_loads() -> None:
     [
         ("ja\tvariants\n", 1, "missing column 'en'"),
         ("ja\ten\tvaraints\n", 1, "unknown column 'varaints'"),
-        (HEADER + "総務省\tMinistry of Internal Affairs and Communications\t\t\t\n国際機関\n", 3, "missing column 'en'"),
+        (HEADER + "総務省\tMinistry of Internal Affairs\t\t\t\n国際機関\n", 3, "missing column 'en'"),
         (HEADER + "総務省\tMIC\n", 2, "missing column 'variants'"),
         (HEADER + "\tcybersecurity\t\t\t\n", 2, "empty 'ja' term"),
         (HEADER + "# c\nオープンデータ\t \t\t\t\n", 3, "empty 'en' term"),
@@ -139,10 +139,13 @@ def test_csv_with_quoted_fields(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         "g.csv",
-        'ja,en,variants,forbidden,note\n経済産業省,"Ministry of Economy, Trade and Industry",METI,MITI,"Pre-2001: ""MITI"""\n',
+        'ja,en,variants,forbidden,note\n'
+        '経済産業省,"Ministry of Economy, Trade and Industry",METI,MITI,"Pre-2001: ""MITI"""\n',
     )
     assert load_glossary(path).entries == (
-        GlossaryEntry("経済産業省", "Ministry of Economy, Trade and Industry", ("METI",), ("MITI",), 'Pre-2001: "MITI"'),
+        GlossaryEntry(
+            "経済産業省", "Ministry of Economy, Trade and Industry", ("METI",), ("MITI",), 'Pre-2001: "MITI"'
+        ),
     )
 
 
@@ -215,7 +218,9 @@ def test_reads_tbx_2008_martif(tmp_path: Path) -> None:
 """,
     )
     assert load_glossary(path).entries == (
-        GlossaryEntry("周波数管理", "spectrum management", ("frequency management",), ("frequency control",), "old usage"),
+        GlossaryEntry(
+            "周波数管理", "spectrum management", ("frequency management",), ("frequency control",), "old usage"
+        ),
     )
 
 

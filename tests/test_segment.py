@@ -26,7 +26,10 @@ def test_japanese_splits_after_terminals_and_keeps_closing_brackets() -> None:
 
 
 def test_japanese_never_splits_inside_parentheses_or_title_quotes() -> None:
-    assert _texts("彼は（注。ここ）去った。『本。題。』を読んだ。", "ja") == ["彼は（注。ここ）去った。", "『本。題。』を読んだ。"]
+    assert _texts("彼は（注。ここ）去った。『本。題。』を読んだ。", "ja") == [
+        "彼は（注。ここ）去った。",
+        "『本。題。』を読んだ。",
+    ]
 
 
 def test_japanese_quotation_followed_by_particle_stays_one_sentence() -> None:

@@ -2,7 +2,7 @@
 
 Source: JMdict (© the Electronic Dictionary Research and Development Group, EDRDG, CC BY-SA 4.0),
 as packaged on PyPI in ``jamdict-data`` (an SQLite build of JMdict).  Install the build-time inputs with
-``pip install jamdict-data`` (not a run-time dependency: the output file is committed), then run
+``pip install 'jamdict-data==1.5'`` (not a run-time dependency: the output file is committed), then run
 ``python tools/build_jmdict_lexicon.py``.  The output is deterministic (sorted, fixed gzip mtime).
 
 Each line: ``headword<TAB>word word ...``: the lower-cased English content words of the entry's first
@@ -21,13 +21,12 @@ from pathlib import Path
 
 MAX_SENSES = 3  # later senses are rare readings that mostly add false matches
 MAX_WORDS = 10
-STOP = frozenset(
-    """a an the to of in on at by for with from as be is are was were been being or and not no nor
+STOP_WORDS = """a an the to of in on at by for with from as be is are was were been being or and not no nor
     one's someone something somebody oneself it its this that these those etc e.g i.e. into onto
     up out off over under about such very much more most some any each other another own same so
     than too can could will would shall should may might must do does did done have has had having
-    who whom which what when where why how all both either neither""".split()
-)
+    who whom which what when where why how all both either neither"""
+STOP = frozenset(STOP_WORDS.split())
 WORD = re.compile(r"[a-z][a-z'\-]*[a-z]|[a-z]")
 PAREN = re.compile(r"\([^)]*\)")
 

@@ -84,9 +84,7 @@ def align(
         lo, hi = widen(lo, hi, path, m)
 
     rlo, rhi = reverse_band(lo, hi)
-    reverse_coster = BeadCoster(
-        ja_side.reversed(), en_side.reversed(), matches.reversed(), rlo, rhi, ratio, params
-    )
+    reverse_coster = BeadCoster(ja_side.reversed(), en_side.reversed(), matches.reversed(), rlo, rhi, ratio, params)
     posteriors = bead_posteriors(coster, reverse_coster, lo, hi, path, POSTERIOR_TEMPERATURE)
     beads: list[Bead] = []
     for index, ((i0, i1, j0, j1), posterior) in enumerate(zip(path, posteriors, strict=True)):

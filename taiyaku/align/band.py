@@ -104,13 +104,12 @@ def _monotone(lo_f: np.ndarray, hi_f: np.ndarray, m: int) -> tuple[np.ndarray, n
 
 def path_touches_edge(path: list[tuple[int, int, int, int]], lo: np.ndarray, hi: np.ndarray) -> bool:
     m = int(hi[-1] - 1)
-    for _, i1, _, j1 in path:
-        if (lo[i1] > 0 and j1 - lo[i1] < 3) or (hi[i1] <= m and hi[i1] - 1 - j1 < 3):
-            return True
-    return False
+    return any((lo[i1] > 0 and j1 - lo[i1] < 3) or (hi[i1] <= m and hi[i1] - 1 - j1 < 3) for _, i1, _, j1 in path)
 
 
-def widen(lo: np.ndarray, hi: np.ndarray, path: list[tuple[int, int, int, int]], m: int) -> tuple[np.ndarray, np.ndarray]:
+def widen(
+    lo: np.ndarray, hi: np.ndarray, path: list[tuple[int, int, int, int]], m: int
+) -> tuple[np.ndarray, np.ndarray]:
     """A corridor twice as wide, centred on the path found."""
     n = len(lo) - 1
     xs = np.array([0.0] + [float(i1) for _, i1, _, _ in path])

@@ -20,7 +20,7 @@ ENGLISH_WORD = re.compile(r"[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F'’\-]*")
 
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """"Temples" → "templ", "teaching" → "teach", "histories" → "history"; at most 7 letters."""
+    """ "Temples" → "templ", "teaching" → "teach", "histories" → "history"; at most 7 letters."""
     word = word.lower().replace("’", "'")
     if word.endswith("'s"):
         word = word[:-2]

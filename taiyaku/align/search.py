@@ -23,8 +23,14 @@ class CostParams:
     """General weights of the bead cost (tuned on real translations, not per document)."""
 
     type_cost: tuple[tuple[tuple[int, int], float], ...] = (
-        ((1, 1), 0.0), ((1, 2), 3.0), ((2, 1), 3.0), ((2, 2), 10.0), ((1, 3), 7.0), ((3, 1), 7.0),
-        ((1, 0), 5.0), ((0, 1), 5.0),
+        ((1, 1), 0.0),
+        ((1, 2), 3.0),
+        ((2, 1), 3.0),
+        ((2, 2), 10.0),
+        ((1, 3), 7.0),
+        ((3, 1), 7.0),
+        ((1, 0), 5.0),
+        ((0, 1), 5.0),
     )
     length_sigma: float = 0.35  # std. dev. of log(English chars / (ratio * Japanese chars)) of a bead
     length_weight: float = 1.0
@@ -49,7 +55,9 @@ class SideStructure:
     heading_prefix: np.ndarray  # int, len n+1
 
     @classmethod
-    def build(cls, lengths: np.ndarray, totals: np.ndarray, block_ids: list[str], headings: list[bool]) -> SideStructure:
+    def build(
+        cls, lengths: np.ndarray, totals: np.ndarray, block_ids: list[str], headings: list[bool]
+    ) -> SideStructure:
         n = len(lengths)
         starts = np.ones(n + 1, dtype=bool)
         for k in range(1, n):
@@ -170,10 +178,7 @@ def _run(coster: BeadCoster, lo: np.ndarray, hi: np.ndarray, *, viterbi: bool, t
     for i in range(n + 1):
         js = np.arange(lo[i], hi[i])
         width = len(js)
-        if viterbi:
-            best = np.full(width, inf)
-        else:
-            best = np.full(width, -inf)
+        best = np.full(width, inf if viterbi else -inf)
         arg = np.full(width, -1, dtype=np.int8)
         if i == 0 and lo[0] == 0:
             best[0] = 0.0

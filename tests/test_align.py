@@ -1,0 +1,185 @@
+"""The aligner on small constructed documents: bead shapes, anchoring evidence, invariants, banding."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+import taiyaku.align as align_module
+from taiyaku.align import align, check_beads
+from taiyaku.align.band import anchor_pairs
+from taiyaku.align.features import english_features, japanese_features
+from taiyaku.align.lexicon import glossary_pairs, stem
+from taiyaku.align.numbers import english_numbers, japanese_numbers
+from taiyaku.align.romaji import kana_to_romaji, name_key, sound_key
+from taiyaku.model import Bead, Block
+from taiyaku.segment import segment
+from taiyaku.textmap import MappedText
+
+JA_PARAGRAPHS = [
+    "1143年に覚鑁が入寂した。",
+    "根来寺は1585年に豊臣秀吉の大軍に攻撃された。",
+    "江戸時代には寺の復興が許された。",
+    "1886年に根来寺は新義派の根本道場として選定された。",
+]
+EN_PARAGRAPHS = [
+    "Kakuban died in 1143.",
+    "Negoro-ji Temple was attacked by the large army of Hideyoshi TOYOTOMI in 1585.",
+    "The reconstruction of the temple was permitted in the Edo period.",
+    "In 1886, Negoro-ji Temple was selected as the main Dojo of the Shingi school.",
+]
+
+
+def _segments(paragraphs: list[str], lang: str):  # type: ignore[no-untyped-def]
+    blocks = [Block(f"b{k}", "paragraph", MappedText.identity(text)) for k, text in enumerate(paragraphs)]
+    return segment(blocks, lang)  # type: ignore[arg-type]
+
+
+def _pairs(beads: list[Bead]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return [(b.ja, b.en) for b in beads]
+
+
+def test_parallel_paragraphs_align_one_to_one() -> None:
+    beads = align(_segments(JA_PARAGRAPHS, "ja"), _segments(EN_PARAGRAPHS, "en"))
+    assert _pairs(beads) == [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3,))]
+    assert all(b.score >= 0.9 for b in beads)
+
+
+def test_extra_english_paragraph_becomes_a_0_1_bead() -> None:
+    english = [*EN_PARAGRAPHS[:2], "This paragraph was added by the translator and has no source.", *EN_PARAGRAPHS[2:]]
+    beads = align(_segments(JA_PARAGRAPHS, "ja"), _segments(english, "en"))
+    assert _pairs(beads) == [((0,), (0,)), ((1,), (1,)), ((), (2,)), ((2,), (3,)), ((3,), (4,))]
+    assert beads[2].type == "0-1"
+
+
+def test_extra_japanese_paragraph_becomes_a_1_0_bead() -> None:
+    japanese = [*JA_PARAGRAPHS[:1], "この段落は翻訳されなかった追加の説明であり、英語版にはない。", *JA_PARAGRAPHS[1:]]
+    beads = align(_segments(japanese, "ja"), _segments(EN_PARAGRAPHS, "en"))
+    assert _pairs(beads) == [((0,), (0,)), ((1,), ()), ((2,), (1,)), ((3,), (2,)), ((4,), (3,))]
+
+
+def test_long_japanese_sentence_split_into_three_english_sentences_is_a_1_3_bead() -> None:
+    japanese = [
+        "1143年に覚鑁が入寂した。",
+        "根来寺は1585年に豊臣秀吉の大軍に攻撃され、多くの僧侶が殺され、寺宝や文献は灰燼に帰し、新義真言宗は事実上壊滅した。",
+        "江戸時代には寺の復興が許された。",
+    ]
+    english = [
+        "Kakuban died in 1143.",
+        "In 1585, a large army of Hideyoshi TOYOTOMI attacked Negoro-ji Temple. "
+        "Many of the priests were killed. The temple treasures and the literature were burnt to ashes, "
+        "and the Shingi Shingon sect was virtually demolished.",
+        "The reconstruction of the temple was permitted in the Edo period.",
+    ]
+    beads = align(_segments(japanese, "ja"), _segments(english, "en"))
+    assert _pairs(beads) == [((0,), (0,)), ((1,), (1, 2, 3)), ((2,), (4,))]
+    assert beads[1].type == "1-3"
+
+
+def test_numbers_decide_between_sentences_of_equal_length() -> None:
+    # Inside one paragraph, the two middle English sentences are swapped in length terms only by their
+    # numbers; the alignment must follow the numbers, and a 2-2 merge must not be preferred.
+    japanese = ["会議は2014年3月13日に開かれた。第5回の会合には300人が参加した。参加国は12か国だった。"]
+    english = [
+        "The meeting was held on March 13, 2014. The fifth session drew 300 participants. Twelve countries took part."
+    ]
+    beads = align(_segments(japanese, "ja"), _segments(english, "en"))
+    assert _pairs(beads) == [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
+
+
+def test_glossary_terms_are_lexical_evidence() -> None:
+    class Entry:
+        def __init__(self, ja: str, en: str, variants: tuple[str, ...] = ()) -> None:
+            self.ja, self.en, self.variants = ja, en, variants
+
+    class Glossary:
+        entries = (Entry("総務省", "MIC", ("Ministry of Internal Affairs and Communications",)),)
+
+    assert glossary_pairs(Glossary()) == [
+        ("総務省", "MIC"),
+        ("総務省", "Ministry of Internal Affairs and Communications"),
+    ]
+    ja = _segments(["総務省が発表した。"], "ja")
+    en = _segments(["MIC announced it."], "en")
+    without = japanese_features(ja)
+    with_glossary = japanese_features(ja, glossary_pairs(Glossary()))
+    assert frozenset({"g:mic", "g:ministry of internal affairs and communications"}) in with_glossary.items[0]
+    assert frozenset({"g:mic", "g:ministry of internal affairs and communications"}) not in without.items[0]
+    assert any("g:mic" in item for item in english_features(en, glossary_pairs(Glossary())).items[0])
+
+
+def test_invariant_holds_and_output_is_deterministic() -> None:
+    japanese = _segments(JA_PARAGRAPHS * 3, "ja")
+    english = _segments([*EN_PARAGRAPHS, "An unrelated remark."] * 2 + EN_PARAGRAPHS[:2], "en")
+    first = align(japanese, english)
+    check_beads(first, len(japanese), len(english))
+    assert first == align(japanese, english)
+    assert all(0.0 <= b.score <= 1.0 for b in first)
+
+
+def test_empty_side_gives_null_beads() -> None:
+    english = _segments(EN_PARAGRAPHS, "en")
+    beads = align([], english)
+    assert [b.type for b in beads] == ["0-1"] * 4
+    check_beads(beads, 0, 4)
+
+
+def test_check_beads_rejects_dropped_duplicated_or_reordered_segments() -> None:
+    with pytest.raises(AssertionError):
+        check_beads([Bead(0, (0,), (0,), 1.0)], 2, 1)  # a Japanese segment dropped
+    with pytest.raises(AssertionError):
+        check_beads([Bead(0, (0,), (0,), 1.0), Bead(1, (0,), (1,), 1.0)], 1, 2)  # duplicated
+    with pytest.raises(AssertionError):
+        check_beads([Bead(0, (1,), (0,), 1.0), Bead(1, (0,), (1,), 1.0)], 2, 2)  # out of order
+    with pytest.raises(AssertionError):
+        check_beads([Bead(0, (), (), 1.0)], 0, 0)  # empty bead
+
+
+def test_banded_search_matches_full_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    japanese = [f"{1000 + k}年に第{k + 1}回の会議が京都で開かれ、{k + 2}人が参加した。" for k in range(60)]
+    english = [f"In {1000 + k}, meeting number {k + 1} was held in Kyoto with {k + 2} participants." for k in range(60)]
+    english.insert(30, "This English paragraph has no Japanese counterpart at all.")
+    ja, en = _segments(japanese, "ja"), _segments(english, "en")
+    full = align(ja, en)
+    monkeypatch.setattr(align_module, "FULL_SEARCH_CELLS", 100)
+    monkeypatch.setattr("taiyaku.align.band.MIN_HALF_WIDTH", 5)
+    banded = align(ja, en)
+    assert _pairs(banded) == _pairs(full)
+    assert ((), (30,)) in _pairs(banded)
+
+
+def test_anchor_chain_is_monotone_and_drops_coincidences() -> None:
+    ja = japanese_features(_segments(["1143年。", "覚鑁。", "1585年。", "1886年。"], "ja"))
+    en = english_features(_segments(["In 1143.", "In 1886.", "Kakuban.", "In 1585."], "en"))
+    chain = anchor_pairs(ja, en)
+    assert chain == sorted(chain)
+    assert all(a[1] < b[1] for a, b in itertools.pairwise(chain))
+    assert (0, 0) in chain and len(chain) == 3
+
+
+def test_number_values_match_across_languages() -> None:
+    assert {"2014", "3", "13"} <= japanese_numbers("2014年3月13日")
+    assert {"2014", "3", "13"} <= english_numbers("March 13, 2014")
+    assert "5" in japanese_numbers("第5回") and "5" in english_numbers("the fifth meeting")
+    assert "30000" in japanese_numbers("3万人") and "30000" in english_numbers("30,000 people")
+    assert "2014" in japanese_numbers("平成26年")
+    assert "1" not in japanese_numbers("一般に統一された")  # kanji numerals inside words are not numbers
+    assert "3000000" in english_numbers("3 million")
+
+
+def test_readings_and_loanwords_meet_their_english_spelling() -> None:
+    assert name_key(kana_to_romaji("カクバン")) == name_key("Kakuban")
+    assert name_key(kana_to_romaji("コウヤ")) == name_key("Kōya")
+    assert sound_key(kana_to_romaji("デザート")) == sound_key("dessert")
+    assert sound_key(kana_to_romaji("オリンピック")) == sound_key("Olympic")
+    assert sound_key(kana_to_romaji("センター")) == sound_key("center")
+    assert sound_key(kana_to_romaji("デザート")) != sound_key("Olympic")
+
+
+def test_lexicon_stems_meet_inflected_english() -> None:
+    assert stem("temples") == stem("temple")
+    assert stem("teaching") == stem("teach")
+    ja = japanese_features(_segments(["寺の歴史。"], "ja"))
+    keys = set().union(*ja.items[0])
+    assert "s:" + stem("temples") in keys and "s:" + stem("history") in keys

@@ -1,0 +1,61 @@
+"""The terminology checks measured on the seeded-error set built from the seed statement's English.
+
+tests/data/terms/seeded_errors.tsv holds single labelled changes to the gold bead texts of the seed pair
+(tests/data/seed_gold.tsv), checked with the project glossary; see taiyaku.terms_qa for the scoring.
+``benchmarks/terms_qa.py`` prints the same table with every miss and false alarm.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from taiyaku.errors import TaiyakuError
+from taiyaku.glossary import load_glossary
+from taiyaku.terms import CHECKS
+from taiyaku.terms_qa import QaResult, evaluate, format_table, read_gold_pairs, read_seeded_errors
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLD = ROOT / "tests" / "data" / "seed_gold.tsv"
+ERRORS = ROOT / "tests" / "data" / "terms" / "seeded_errors.tsv"
+GLOSSARY = ROOT / "corpora" / "glossaries" / "ict-policy.tsv"
+TARGET = 0.95
+
+
+@pytest.fixture(scope="module")
+def result() -> QaResult:
+    pairs = read_gold_pairs(GOLD)
+    return evaluate(pairs, read_seeded_errors(ERRORS, pairs), load_glossary(GLOSSARY))
+
+
+def test_the_set_is_large_and_covers_every_check() -> None:
+    pairs = read_gold_pairs(GOLD)
+    errors = read_seeded_errors(ERRORS, pairs)
+    per_check = Counter(check for error in errors for check in error.expect)
+    assert sum(per_check.values()) >= 60
+    assert all(per_check[check.id] >= 10 for check in CHECKS), per_check
+    assert sum(1 for error in errors if not error.expect) >= 20  # changes that are not errors
+    assert len({error.case for error in errors}) == len(errors)
+
+
+def test_clean_english_gives_no_findings(result: QaResult) -> None:
+    assert result.clean_findings == []
+
+
+@pytest.mark.parametrize("check", [c.id for c in CHECKS])
+def test_precision_and_recall_per_check(result: QaResult, check: str) -> None:
+    score = result.scores[check]
+    assert score.precision >= TARGET, format_table(result)
+    assert score.recall >= TARGET, format_table(result)
+
+
+def test_a_change_that_does_not_apply_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "errors.tsv"
+    bad.write_text(
+        "case\tbead\taction\tfind\treplace\texpect\tnote\nx1\t2\treplace\tMarch 31\tMarch 13\tnumber-mismatch\t\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(TaiyakuError, match="not in the English of bead 2"):
+        read_seeded_errors(bad, read_gold_pairs(GOLD))
