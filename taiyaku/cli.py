@@ -139,6 +139,14 @@ def cmd_correct(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_glossary(args: argparse.Namespace) -> int:
+    from taiyaku.glossary import convert_glossary
+
+    glossary = convert_glossary(args.source, args.destination)
+    print(f"{args.destination}: {len(glossary.entries)} entries written")
+    return 0
+
+
 def cmd_score(args: argparse.Namespace) -> int:
     from taiyaku.score import score_hypotheses
 
@@ -224,6 +232,11 @@ def build_parser() -> argparse.ArgumentParser:
     correct.add_argument("--note", default="", help="why")
     correct.add_argument("--aligned", default="aligned", metavar="DIR", help="where the corpus is published")
     correct.set_defaults(handler=cmd_correct)
+
+    glossary = commands.add_parser("glossary", help="convert a glossary between TSV, CSV and TBX (e.g. for a CAT tool)")
+    glossary.add_argument("source", metavar="SOURCE", help="glossary to read (.tsv, .csv, .tbx)")
+    glossary.add_argument("destination", metavar="DESTINATION", help="glossary to write; format by extension")
+    glossary.set_defaults(handler=cmd_glossary)
 
     score = commands.add_parser("score", help="score MT output against a published corpus with sacrebleu")
     score.add_argument("corpus", metavar="CORPUS", help="corpus.jsonl, corpus.tmx or corpus.tsv")

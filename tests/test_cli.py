@@ -90,5 +90,5 @@ def test_help_lists_every_command() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "taiyaku.cli", "--help"], capture_output=True, text=True, check=True
     )
-    for command in ("align", "run", "run-all", "add", "eval", "check", "correct", "score"):
+    for command in ("align", "run", "run-all", "add", "eval", "check", "correct", "glossary", "score"):
         assert command in result.stdout
