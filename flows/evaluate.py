@@ -6,6 +6,7 @@ tokenizer and the lexicon are loaded once for the whole set.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from prefect import flow, task
@@ -13,6 +14,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from taiyaku import evaluate as evaluate_stage
+from taiyaku.publish import atomic_write
 
 
 @task(cache_policy=NO_CACHE, task_run_name="evaluate-{doc_dir.name}")
@@ -23,13 +25,17 @@ def evaluate_document(doc_dir: Path, out_dir: Path | None) -> tuple[evaluate_sta
 @flow(name="taiyaku-eval", log_prints=False)
 def evaluate_set(set_dir: str, out_dir: str | None = None) -> evaluate_stage.EvalReport:
     """Align every document of ``set_dir`` with the real pipeline, score it against gold, and (with
-    ``out_dir``) write ``out_dir/<doc>/corpus.jsonl``."""
+    ``out_dir``) write ``out_dir/<doc>/corpus.jsonl`` and ``out_dir/report.json`` (the figures, with the
+    reliability table)."""
     root = Path(set_dir)
     out = Path(out_dir) if out_dir else None
     report = evaluate_stage.EvalReport(root.name)
     for doc_dir in evaluate_stage.set_documents(root):
         score, seconds = evaluate_document(doc_dir, out)
         evaluate_stage.add_document(report, score, seconds)
+    if out is not None:
+        # Timings are left out on purpose: the same set and version give the same report bytes.
+        atomic_write(out / "report.json", json.dumps(evaluate_stage.report_dict(report), indent=1) + "\n")
     create_markdown_artifact(
         key="taiyaku-eval-" + "".join(c if c.isalnum() else "-" for c in root.name.lower()),
         markdown="```\n" + evaluate_stage.format_report(report) + "\n```",

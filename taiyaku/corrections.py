@@ -26,7 +26,7 @@ from pathlib import Path
 from taiyaku import align as align_stage
 from taiyaku.errors import TaiyakuError
 from taiyaku.model import Bead, Segment
-from taiyaku.publish import atomic_write, read_corpus
+from taiyaku.publish import atomic_write, read_corpus, read_jsonl_objects
 
 CORRECTIONS_FILE = "corrections.jsonl"
 REVIEWED_FLAG = "reviewed"
@@ -56,22 +56,8 @@ def match_key(text: str) -> str:
 
 
 def load_corrections(path: str | Path) -> list[Correction]:
-    path = Path(path)
     corrections = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise TaiyakuError(where, f"not valid JSON ({exc.msg})") from None
-        if (
-            not isinstance(data, dict)
-            or not isinstance(data.get("ja", ""), str)
-            or not isinstance(data.get("en", ""), str)
-        ):
-            raise TaiyakuError(where, "a correction needs string fields 'ja' and 'en'")
+    for where, data in read_jsonl_objects(Path(path), "a correction"):
         correction = Correction(**{k: str(data.get(k, "")) for k in ("ja", "en", "reviewer", "note", "recorded")})
         if not match_key(correction.ja) and not match_key(correction.en):
             raise TaiyakuError(where, "a correction needs text on at least one side")

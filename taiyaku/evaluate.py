@@ -253,6 +253,34 @@ def add_document(report: EvalReport, score: DocumentScore, seconds: dict[str, fl
         report.stage_seconds[stage] = report.stage_seconds.get(stage, 0.0) + value
 
 
+def report_dict(report: EvalReport) -> dict[str, object]:
+    """The evaluation as ``PRED_DIR/report.json`` states it (``taiyaku eval --out``)."""
+    from taiyaku.align import REVIEW_THRESHOLD
+
+    high_count, high_accuracy = report.high_confidence_accuracy(0.9)
+    caught, bothered = report.review_figures(REVIEW_THRESHOLD)
+    return {
+        "set": report.set_name,
+        "documents": len(report.documents),
+        "gold_units": report.gold_units,
+        "link_precision": round(report.precision, 4),
+        "link_recall": round(report.recall, 4),
+        "link_f1": round(report.f1, 4),
+        "unmapped_units": sum(d.unmapped_units for d in report.documents),
+        "bead_types": dict(sorted(report.bead_types().items())),
+        "reliability": [
+            {"score_from": low, "score_to": round(high, 4), "beads": count, "accuracy": round(accuracy, 4)}
+            for low, high, count, accuracy in report.reliability()
+        ],
+        "high_confidence": {"score_at_least": 0.9, "beads": high_count, "accuracy": round(high_accuracy, 4)},
+        "review_threshold": {
+            "score_below": REVIEW_THRESHOLD,
+            "wrong_beads_flagged": round(caught, 4),
+            "correct_beads_flagged": round(bothered, 4),
+        },
+    }
+
+
 def format_report(report: EvalReport) -> str:
     """The human-readable summary ``taiyaku eval`` prints."""
     from taiyaku.align import REVIEW_THRESHOLD

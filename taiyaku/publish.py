@@ -18,7 +18,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -150,8 +150,9 @@ def _spans(value: object, where: str) -> tuple[tuple[int, int], ...]:
     return tuple((s[0], s[1]) for s in value)
 
 
-def _read_jsonl(path: Path) -> list[BeadRecord]:
-    records = []
+def read_jsonl_objects(path: Path, what: str) -> Iterator[tuple[str, dict[str, object]]]:
+    """``(where, object)`` for each non-blank line of a JSON-lines file whose objects must carry string
+    ``ja`` and ``en`` fields (either may be empty); ``where`` is ``path:line`` for error messages."""
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
@@ -160,18 +161,28 @@ def _read_jsonl(path: Path) -> list[BeadRecord]:
             data = json.loads(line)
         except json.JSONDecodeError as exc:
             raise TaiyakuError(where, f"not valid JSON ({exc.msg})") from None
-        if not isinstance(data, dict) or not isinstance(data.get("ja"), str) or not isinstance(data.get("en"), str):
-            raise TaiyakuError(where, "a corpus line needs string fields 'ja' and 'en'")
+        if (
+            not isinstance(data, dict)
+            or not isinstance(data.get("ja"), str)
+            or not isinstance(data.get("en"), str)
+        ):
+            raise TaiyakuError(where, f"{what} needs string fields 'ja' and 'en'")
+        yield where, data
+
+
+def _read_jsonl(path: Path) -> list[BeadRecord]:
+    records = []
+    for where, data in read_jsonl_objects(path, "a corpus line"):
         records.append(
             BeadRecord(
                 id=str(data.get("id", f"b{len(records)}")),
-                ja=data["ja"],
-                en=data["en"],
+                ja=str(data.get("ja", "")),
+                en=str(data.get("en", "")),
                 ja_spans=_spans(data.get("ja_spans", []), where),
                 en_spans=_spans(data.get("en_spans", []), where),
                 type=str(data.get("type", "")),
                 score=float(data.get("score", 0.0)),
-                flags=tuple(str(f) for f in data.get("flags", [])),
+                flags=tuple(str(f) for f in data.get("flags", []) or []),  # type: ignore[union-attr]
             )
         )
     return records

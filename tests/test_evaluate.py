@@ -106,3 +106,7 @@ def test_eval_flow_runs_a_set_in_one_flow_and_writes_corpora(tmp_path: Path, pre
         assert {"id", "ja", "en", "ja_spans", "en_spans", "type", "score", "flags"} <= set(records[0])
     text = format_report(report)
     assert "F1" in text and "reliability" in text and "time per stage" in text
+    figures = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert figures["link_f1"] == round(report.f1, 4) and figures["documents"] == 2
+    assert sum(row["beads"] for row in figures["reliability"]) == len(report.outcomes())
+    assert 0.0 <= figures["review_threshold"]["wrong_beads_flagged"] <= 1.0

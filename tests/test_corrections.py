@@ -1,0 +1,115 @@
+"""Reviewer corrections: forced beads, one-sided corrections, unmatched ones kept, the file only grows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from taiyaku.corrections import (
+    Correction,
+    align_with_corrections,
+    append_correction,
+    correction_from_beads,
+    load_corrections,
+)
+from taiyaku.errors import TaiyakuError
+from taiyaku.model import Segment
+from taiyaku.publish import bead_records, render_jsonl
+
+JA_TEXTS = [
+    "会合は2014年3月12日に東京で開催された。",
+    "双方はサイバーセキュリティについて議論した。",
+    "この文には英訳がない。",
+    "双方はオープンデータの経験を共有することで一致した。",
+    "次回の対話はワシントンDCで開催される。",
+]
+EN_TEXTS = [
+    "The meeting was held in Tokyo on March 12, 2014.",
+    "Both sides discussed cybersecurity.",
+    "Both sides agreed to share their experience with open data.",
+    "The next dialogue will be held in Washington, D.C.",
+]
+
+
+def _segments(texts: list[str], lang: str) -> list[Segment]:
+    segments, pos = [], 0
+    for i, text in enumerate(texts):
+        segments.append(Segment(i, lang, text, pos, pos + len(text), "b0", "paragraph"))  # type: ignore[arg-type]
+        pos += len(text) + 1
+    return segments
+
+
+JA = _segments(JA_TEXTS, "ja")
+EN = _segments(EN_TEXTS, "en")
+
+
+def _check_invariant(beads: list, n_ja: int, n_en: int) -> None:
+    assert [i for b in beads for i in b.ja] == list(range(n_ja))
+    assert [i for b in beads for i in b.en] == list(range(n_en))
+    assert [b.index for b in beads] == list(range(len(beads)))
+
+
+def test_without_corrections_it_is_the_plain_aligner() -> None:
+    result = align_with_corrections(JA, EN, [])
+    _check_invariant(result.beads, len(JA), len(EN))
+    assert not any("reviewed" in b.flags for b in result.beads)
+
+
+def test_two_sided_correction_is_forced_even_against_the_evidence() -> None:
+    # A deliberately odd pairing: the reviewer's word wins over the aligner's.
+    correction = Correction(ja=JA_TEXTS[1] + JA_TEXTS[2], en=EN_TEXTS[1] + " " + EN_TEXTS[2])
+    result = align_with_corrections(JA, EN, [correction])
+    _check_invariant(result.beads, len(JA), len(EN))
+    forced = [b for b in result.beads if "reviewed" in b.flags]
+    assert [(b.ja, b.en, b.score) for b in forced] == [((1, 2), (1, 2), 1.0)]
+    assert result.unmatched == []
+
+
+def test_one_sided_correction_takes_the_sentence_out_of_alignment() -> None:
+    # White space and full-width forms do not matter when a correction is matched.
+    correction = Correction(ja="この文には 英訳が\nない。", en="")
+    result = align_with_corrections(JA, EN, [correction])
+    _check_invariant(result.beads, len(JA), len(EN))
+    forced = [b for b in result.beads if "reviewed" in b.flags]
+    assert [(b.ja, b.en) for b in forced] == [((2,), ())]
+    assert [(b.ja, b.en) for b in result.beads if "reviewed" not in b.flags] == [
+        ((0,), (0,)),
+        ((1,), (1,)),
+        ((3,), (2,)),
+        ((4,), (3,)),
+    ]
+
+
+def test_correction_that_no_longer_matches_is_reported_not_dropped() -> None:
+    stale = Correction(ja="もう存在しない文。", en="A sentence that is gone.", reviewer="r")
+    crossing_a = Correction(ja=JA_TEXTS[3], en=EN_TEXTS[0])
+    crossing_b = Correction(ja=JA_TEXTS[0], en=EN_TEXTS[2])
+    result = align_with_corrections(JA, EN, [stale, crossing_a, crossing_b])
+    _check_invariant(result.beads, len(JA), len(EN))
+    assert stale in result.unmatched
+    assert len(result.unmatched) == 2  # of two crossing corrections only one can hold
+
+
+def test_corrections_file_only_grows(tmp_path: Path) -> None:
+    path = tmp_path / "corrections.jsonl"
+    first = Correction(ja="一。", en="One.", reviewer="a", note="n", recorded="2026-11-27")
+    second = Correction(ja="二。", en="", reviewer="b")
+    append_correction(path, first)
+    append_correction(path, second)
+    assert load_corrections(path) == [first, second]
+    path.write_text(path.read_text() + '{"ja": "三。"}\n', encoding="utf-8")
+    with pytest.raises(TaiyakuError, match=r"corrections\.jsonl:3: a correction needs string fields"):
+        load_corrections(path)
+
+
+def test_merge_from_published_beads(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    result = align_with_corrections(JA, EN, [])
+    corpus.write_text(render_jsonl(bead_records(result.beads, JA, EN)), encoding="utf-8")
+    merged = correction_from_beads(corpus, ["b1", "b0"], reviewer="r")
+    assert merged.ja.startswith(JA_TEXTS[0]) and merged.reviewer == "r"
+    with pytest.raises(TaiyakuError, match="only consecutive beads"):
+        correction_from_beads(corpus, ["b0", "b3"])
+    with pytest.raises(TaiyakuError, match="no bead b99"):
+        correction_from_beads(corpus, ["b99"])
