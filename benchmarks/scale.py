@@ -19,7 +19,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from taiyaku.evaluate import STAGES, GoldUnit, align_document, load_gold, score_document  # noqa: E402
+from taiyaku.evaluate import (  # noqa: E402
+    STAGES,
+    EvalReport,
+    GoldUnit,
+    align_document,
+    load_gold,
+    score_document,
+)
 from taiyaku.publish import write_corpus_jsonl  # noqa: E402
 
 
@@ -49,9 +56,7 @@ def run(doc_dir: Path, out_dir: Path) -> tuple[float, dict[str, float], float, i
     total = time.perf_counter() - start
     gold: list[GoldUnit] = load_gold(doc_dir / "gold.tsv")
     score = score_document(doc_dir.name, gold, result.beads, result.ja, result.en)
-    p = score.correct_links / max(score.predicted_links, 1)
-    r = score.correct_links / max(score.gold_units, 1)
-    f1 = 2 * p * r / (p + r) if p + r else 0.0
+    f1 = EvalReport(doc_dir.name, [score]).f1
     return total, result.seconds, f1, len(result.ja), len(result.en)
 
 

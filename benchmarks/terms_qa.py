@@ -17,7 +17,6 @@ this is an upper bound of the false-alarm rate on independent text.
 from __future__ import annotations
 
 import argparse
-import csv
 import random
 import sys
 import time
@@ -25,6 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 from taiyaku.errors import TaiyakuError
+from taiyaku.evaluate import load_gold, set_documents
 from taiyaku.glossary import load_glossary
 from taiyaku.terms import CHECKS, check_terms
 from taiyaku.terms_qa import beads_from_pairs, evaluate, format_table, read_gold_pairs, read_seeded_errors
@@ -53,7 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     print(format_table(result))
     print(f"\n({time.perf_counter() - started:.1f} s)")
     for eval_set in args.independent:
-        independent(eval_set, args.examples)
+        try:
+            independent(eval_set, args.examples)
+        except TaiyakuError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     return 0
 
 
@@ -63,12 +67,10 @@ def independent(eval_set: Path, examples: int) -> None:
     units = 0
     counts: Counter[str] = Counter()
     samples: dict[str, list[str]] = {}
-    for document in sorted(p for p in eval_set.iterdir() if (p / "gold.tsv").is_file()):
+    for document in set_documents(eval_set):
         ja = (document / "ja.txt").read_text(encoding="utf-8")
         en = (document / "en.txt").read_text(encoding="utf-8")
-        with (document / "gold.tsv").open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.reader(handle, delimiter="\t"))[1:]
-        pairs = [(ja[int(a) : int(b)], en[int(c) : int(d)]) for a, b, c, d in rows]
+        pairs = [(ja[u.ja[0] : u.ja[1]], en[u.en[0] : u.en[1]]) for u in load_gold(document / "gold.tsv")]
         units += len(pairs)
         beads, ja_segments, en_segments = beads_from_pairs(pairs)
         for finding in check_terms(beads, ja_segments, en_segments, None):

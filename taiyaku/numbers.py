@@ -19,6 +19,9 @@ because translators add or drop them freely: English "zero", "one", "two", "firs
 dozen, century); Japanese 1 (1時間 "an hour"), kanji numerals inside words, digits inside a Latin name
 (SG1, 5G), N代 (10代 "teens"), the implicit two of 両 (両国, 両政府), 双方 ("both sides", "the two sides")
 and 二国間 ("bilateral"), and a date restated in another calendar (1943年（昭和18年）: the English gives one).
+
+The aligner uses the same values as language-neutral evidence that two sentences correspond
+(:func:`number_values`).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from taiyaku.model import Lang
+
 
 @dataclass(frozen=True, slots=True)
 class NumberMention:
@@ -38,6 +43,9 @@ class NumberMention:
     start: int  # character span in the text it was found in
     end: int
     weak: bool = False
+    # Kanji numerals inside an ordinary word (一致, 統一, 一宮): not a number at all (and so always weak),
+    # though it may account for a number the English spells out ("the eight dogs" for 八犬伝).
+    in_word: bool = False
 
 
 def canonical(value: Decimal) -> str:
@@ -138,10 +146,10 @@ def japanese_numbers(text: str) -> list[NumberMention]:
         if value is None:
             continue
         after = text[end:].lstrip()
+        in_word = has_kanji and not has_digit and not _is_kanji_number_context(text, start, end)
         weak = (
-            # Kanji numerals inside words (一致, 八犬伝, 六道絵) are not numbers the English must give, but
-            # they may account for a number the English spells out ("the eight dogs").
-            (has_kanji and not has_digit and not _is_kanji_number_context(text, start, end))
+            # Kanji numerals inside words (一致, 八犬伝, 六道絵) are not numbers the English must give.
+            in_word
             # 1 is often "a"/"an" in English (1時間 "an hour", 1か月 "a month").
             or value == 1
             # 10代 "teens", 3代目 "the third head": an age group or a generation, rarely a plain number.
@@ -156,7 +164,7 @@ def japanese_numbers(text: str) -> list[NumberMention]:
         if after.startswith("割"):
             mentions.append(NumberMention(canonical(value * 10), run + "割", start, end + 1, weak))
             weak = True
-        mentions.append(NumberMention(canonical(value), run, start, end, weak))
+        mentions.append(NumberMention(canonical(value), run, start, end, weak, in_word))
         if after.startswith("時半"):
             mentions.append(NumberMention("30", run, start, end, weak=True))
     mentions = _weaken_restated_dates(text, mentions)
@@ -291,7 +299,7 @@ def _word_value(word: str) -> tuple[int, str] | None:
 
 def _roman_value(word: str) -> int | None:
     """World War II, Book III: Roman numerals of two or more letters (a lone I is the pronoun)."""
-    if not _ROMAN.fullmatch(word):
+    if word[0] not in _ROMAN_VALUES or not _ROMAN.fullmatch(word):  # most words fail the quick test
         return None
     total = 0
     for i, letter in enumerate(word):
@@ -316,7 +324,9 @@ def english_numbers(text: str) -> list[NumberMention]:
         if (match.group("half") or "").lower().startswith("p") and hour < 12:
             mentions.append(NumberMention(str(hour + 12), match.group(0), *match.span(), weak=True))
         times.append(match.span())
-    tokens = [t for t in _EN_TOKEN.finditer(text) if not any(a <= t.start() < b for a, b in times)]
+    tokens = list(_EN_TOKEN.finditer(text))
+    if times:
+        tokens = [t for t in tokens if not any(a <= t.start() < b for a, b in times)]
     i = 0
     while i < len(tokens):
         token = tokens[i]
@@ -489,3 +499,12 @@ def compare_numbers(ja_text: str, en_text: str) -> tuple[list[NumberMention], li
     missing.sort(key=lambda m: m.start)
     extra = [m for m in en if not m.weak and m.value not in ja_values]
     return missing, extra
+
+
+def number_values(text: str, lang: Lang) -> set[str]:
+    """The values of the numbers of a sentence, as keys to match across languages (the aligner's
+    evidence): 2014年3月13日 and "March 13, 2014" both give {"2014", "3", "13"}.  Weak mentions count too
+    (a value both sides give is evidence however freely translators treat it), but not kanji numerals
+    inside ordinary words (一般, 統一, 一宮), which are no numbers at all."""
+    mentions = japanese_numbers(text) if lang == "ja" else english_numbers(text)
+    return {m.value for m in mentions if not m.in_word}

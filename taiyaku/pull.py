@@ -20,11 +20,12 @@ time, status, headers).
 
 Retries happen in exactly one layer.  In the flow it is Prefect's: the pull task has ``retries`` with
 backoff and ``retry_condition_fn=retry_condition``, and :func:`pull` makes a single attempt (its default
-``retries=0``); :func:`retry_condition` retries only what :func:`is_retryable` allows (connection errors,
-timeouts, bodies cut short, HTTP 429 and 5xx; never other 4xx, never bad content) and, because Prefect's
-delays are fixed when the task is defined, honours a longer ``Retry-After`` by waiting the difference.
-Outside Prefect (``taiyaku add``, ``taiyaku run --refresh``) callers pass ``retries=N`` and :func:`fetch`
-retries itself with exponential backoff and the same ``Retry-After`` rule.
+:class:`FetchLimits` have ``retries=0``); :func:`retry_condition` retries only what :func:`is_retryable`
+allows (connection errors, timeouts, bodies cut short, HTTP 429 and 5xx; never other 4xx, never bad
+content) and, because Prefect's delays are fixed when the task is defined, honours a longer
+``Retry-After`` by waiting the difference.
+Outside Prefect (``taiyaku add``, ``taiyaku run --refresh``) callers pass ``FetchLimits(retries=N)`` and
+:func:`fetch` retries itself with exponential backoff and the same ``Retry-After`` rule.
 """
 
 from __future__ import annotations
@@ -51,13 +52,6 @@ from taiyaku.errors import TaiyakuError
 from taiyaku.html import declared_charset
 from taiyaku.model import Provenance, SourceDocument
 
-DEFAULT_MAX_BYTES = 50 * 2**20
-DEFAULT_TIMEOUT = 30.0  # seconds to connect, and the longest silence allowed while reading
-DEFAULT_TOTAL_TIMEOUT = 600.0  # seconds for a whole download: a server trickling bytes never stalls a run
-DEFAULT_MAX_REDIRECTS = 10
-DEFAULT_RETRIES = 3  # for callers outside Prefect: retries after the first attempt (retryable only)
-DEFAULT_BACKOFF = 2.0  # seconds before the first retry; doubles each time
-DEFAULT_MAX_RETRY_WAIT = 120.0  # a longer Retry-After fails now instead of hanging the run
 USER_AGENT = f"taiyaku/{__version__}"
 
 TEXT = "text/plain"
@@ -125,6 +119,27 @@ _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(//)?")
 
 
 @dataclass(frozen=True, slots=True)
+class FetchLimits:
+    """How big, how slow and how often a download may be, handed as one value from the caller down to the
+    HTTP client.  ``max_bytes`` also limits local files."""
+
+    max_bytes: int = 50 * 2**20
+    timeout: float = 30.0  # seconds to connect, and the longest silence allowed while reading
+    total_timeout: float = 600.0  # seconds for a whole download: a server trickling bytes never stalls a run
+    max_redirects: int = 10
+    # Retries after the first attempt (retryable failures only).  None by default: in the flow, the
+    # Prefect task's retries are the one retrying layer, and each attempt is a single fetch.
+    retries: int = 0
+    backoff: float = 2.0  # seconds before the first retry; doubles each time
+    max_retry_wait: float = 120.0  # a longer Retry-After fails now instead of hanging the run
+
+
+DEFAULT_LIMITS = FetchLimits()
+# For callers outside Prefect (``taiyaku add``, ``taiyaku run --refresh``), which retry themselves.
+RETRYING_LIMITS = FetchLimits(retries=3)
+
+
+@dataclass(frozen=True, slots=True)
 class Fetched:
     """The bytes of a source exactly as read, and what the server (or the file name) said about them."""
 
@@ -161,6 +176,11 @@ class FetchError(TaiyakuError):
         self.retry_after = retry_after  # seconds the server asked us to wait (Retry-After), if it did
 
 
+def utc_timestamp() -> str:
+    """Now, as provenance records a fetch time: ISO 8601 UTC to the second."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def is_retryable(exc: BaseException) -> bool:
     """Whether a failed pull may succeed if tried again: connection errors, timeouts, bodies cut short,
     HTTP 429 and 5xx.  Not other 4xx, and not bad content (undecodable, wrong type, too large)."""
@@ -172,7 +192,7 @@ def retry_condition(task: Any, task_run: Any, state: Any) -> bool:
 
     Retries only :func:`is_retryable` failures.  Prefect schedules the retry after the task's fixed
     ``retry_delay_seconds``; when the server's ``Retry-After`` asks for longer, this waits the difference
-    before answering (up to ``DEFAULT_MAX_RETRY_WAIT``; beyond that the task fails now with the error).
+    before answering (up to ``DEFAULT_LIMITS.max_retry_wait``; beyond that the task fails now with the error).
     """
     exc = state.data if isinstance(state.data, BaseException) else None
     if exc is None:
@@ -186,7 +206,7 @@ def retry_condition(task: Any, task_run: Any, state: Any) -> bool:
     retry_after = getattr(exc, "retry_after", None)
     if retry_after is None:
         return True
-    if retry_after > DEFAULT_MAX_RETRY_WAIT:
+    if retry_after > DEFAULT_LIMITS.max_retry_wait:
         return False
     delays = task.retry_delay_seconds or 0
     if isinstance(delays, Sequence):
@@ -198,34 +218,14 @@ def retry_condition(task: Any, task_run: Any, state: Any) -> bool:
     return True
 
 
-def pull(
-    source: str,
-    *,
-    content_type: str | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    timeout: float = DEFAULT_TIMEOUT,
-    total_timeout: float = DEFAULT_TOTAL_TIMEOUT,
-    max_redirects: int = DEFAULT_MAX_REDIRECTS,
-    retries: int = 0,
-    backoff: float = DEFAULT_BACKOFF,
-) -> SourceDocument:
+def pull(source: str, *, content_type: str | None = None, limits: FetchLimits = DEFAULT_LIMITS) -> SourceDocument:
     """Read ``source`` (a path, ``file://``, ``http://`` or ``https://`` URL) and decode it.
 
     ``content_type`` declares the type (and charset) of a local file the way an HTTP header would, e.g.
     the Content-Type recorded when a snapshot was fetched.  Raises :class:`TaiyakuError` (or its subclass
     :class:`FetchError` for download failures) with one line naming the source and the problem.
     """
-    fetched = fetch(
-        source,
-        content_type=content_type,
-        max_bytes=max_bytes,
-        timeout=timeout,
-        total_timeout=total_timeout,
-        max_redirects=max_redirects,
-        retries=retries,
-        backoff=backoff,
-    )
-    return decode_source(fetched)
+    return decode_source(fetch(source, content_type=content_type, limits=limits))
 
 
 # ----------------------------------------------------------------------------------------------- fetching
@@ -235,13 +235,7 @@ def fetch(
     source: str,
     *,
     content_type: str | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    timeout: float = DEFAULT_TIMEOUT,
-    total_timeout: float = DEFAULT_TOTAL_TIMEOUT,
-    max_redirects: int = DEFAULT_MAX_REDIRECTS,
-    retries: int = 0,
-    backoff: float = DEFAULT_BACKOFF,
-    max_retry_wait: float = DEFAULT_MAX_RETRY_WAIT,
+    limits: FetchLimits = DEFAULT_LIMITS,
     etag: str | None = None,
     last_modified: str | None = None,
 ) -> Fetched:
@@ -249,9 +243,9 @@ def fetch(
 
     For http(s), ``etag``/``last_modified`` make the request conditional (If-None-Match /
     If-Modified-Since); a 304 answer comes back as a :class:`Fetched` with ``not_modified`` set and no
-    content.  Retryable failures (:func:`is_retryable`) are retried ``retries`` times, waiting ``backoff``
-    seconds, doubling each time, or as long as the server's ``Retry-After`` asks (up to
-    ``max_retry_wait``).
+    content.  Retryable failures (:func:`is_retryable`) are retried ``limits.retries`` times, waiting
+    ``limits.backoff`` seconds, doubling each time, or as long as the server's ``Retry-After`` asks (up to
+    ``limits.max_retry_wait``).
     """
     if not source or not source.strip():
         raise TaiyakuError("<source>", "empty source: give a path, file:// or http(s):// URL")
@@ -260,24 +254,13 @@ def fetch(
     # "C:\\..." on Windows is a drive letter, not a URL scheme.
     if scheme_match and not (len(scheme) == 1 and not scheme_match.group(2)):
         if scheme in ("http", "https"):
-            return _fetch_http(
-                source,
-                max_bytes=max_bytes,
-                timeout=timeout,
-                total_timeout=total_timeout,
-                max_redirects=max_redirects,
-                retries=retries,
-                backoff=backoff,
-                max_retry_wait=max_retry_wait,
-                etag=etag,
-                last_modified=last_modified,
-            )
+            return _fetch_http(source, limits, etag=etag, last_modified=last_modified)
         if scheme == "file":
-            return _read_file(_file_url_path(source), source, content_type, max_bytes)
+            return _read_file(_file_url_path(source), source, content_type, limits.max_bytes)
         raise TaiyakuError(
             source, f"unsupported URL scheme '{scheme}:' (taiyaku reads http://, https://, file:// and paths)"
         )
-    return _read_file(Path(source).expanduser(), source, content_type, max_bytes)
+    return _read_file(Path(source).expanduser(), source, content_type, limits.max_bytes)
 
 
 def _file_url_path(url: str) -> Path:
@@ -324,19 +307,7 @@ def _read_file(path: Path, source: str, content_type: str | None, max_bytes: int
     )
 
 
-def _fetch_http(
-    url: str,
-    *,
-    max_bytes: int,
-    timeout: float,
-    total_timeout: float,
-    max_redirects: int,
-    retries: int,
-    backoff: float,
-    max_retry_wait: float,
-    etag: str | None,
-    last_modified: str | None,
-) -> Fetched:
+def _fetch_http(url: str, limits: FetchLimits, *, etag: str | None, last_modified: str | None) -> Fetched:
     request_headers = {
         "User-Agent": USER_AGENT,
         "Accept": "text/html,application/xhtml+xml,application/pdf,text/plain;q=0.9,*/*;q=0.1",
@@ -348,23 +319,23 @@ def _fetch_http(
     attempt = 0
     with httpx.Client(
         follow_redirects=True,
-        max_redirects=max_redirects,
-        timeout=httpx.Timeout(timeout),
+        max_redirects=limits.max_redirects,
+        timeout=httpx.Timeout(limits.timeout),
         headers=request_headers,
     ) as client:
         while True:
             try:
-                return _fetch_http_once(client, url, max_bytes, timeout, total_timeout, max_redirects)
+                return _fetch_http_once(client, url, limits)
             except FetchError as exc:
-                if not exc.retryable or attempt >= retries:
+                if not exc.retryable or attempt >= limits.retries:
                     raise
-                wait = backoff * 2**attempt
+                wait = limits.backoff * 2**attempt
                 if exc.retry_after is not None:
-                    if exc.retry_after > max_retry_wait:
+                    if exc.retry_after > limits.max_retry_wait:
                         raise FetchError(
                             url,
                             f"{exc.problem}; the server asks to retry after {exc.retry_after:g} s, longer"
-                            f" than the {max_retry_wait:g} s taiyaku waits",
+                            f" than the {limits.max_retry_wait:g} s taiyaku waits",
                             retryable=False,
                             status=exc.status,
                         ) from None
@@ -373,11 +344,10 @@ def _fetch_http(
                 attempt += 1
 
 
-def _fetch_http_once(
-    client: httpx.Client, url: str, max_bytes: int, timeout: float, total_timeout: float, max_redirects: int
-) -> Fetched:
-    deadline = time.monotonic() + total_timeout
-    fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _fetch_http_once(client: httpx.Client, url: str, limits: FetchLimits) -> Fetched:
+    max_bytes, timeout = limits.max_bytes, limits.timeout
+    deadline = time.monotonic() + limits.total_timeout
+    fetched_at = utc_timestamp()
     received = 0
     try:
         with client.stream("GET", url) as response:
@@ -414,7 +384,7 @@ def _fetch_http_once(
                     )
                 if time.monotonic() > deadline:
                     raise FetchError(
-                        url, f"download took longer than {total_timeout:g} s (total timeout)", retryable=True
+                        url, f"download took longer than {limits.total_timeout:g} s (total timeout)", retryable=True
                     )
                 chunks.append(chunk)
             # h11 already refuses a body that ends before Content-Length; this also covers a transport that
@@ -436,7 +406,9 @@ def _fetch_http_once(
                 headers=recorded,
             )
     except httpx.TooManyRedirects:
-        raise FetchError(url, f"more than {max_redirects} redirects (a redirect loop?)", retryable=False) from None
+        raise FetchError(
+            url, f"more than {limits.max_redirects} redirects (a redirect loop?)", retryable=False
+        ) from None
     except httpx.UnsupportedProtocol as exc:
         raise FetchError(url, f"redirected to an unsupported URL: {exc}", retryable=False) from None
     except httpx.InvalidURL as exc:

@@ -20,6 +20,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from taiyaku.language import is_japanese_char
 from taiyaku.model import Block, Lang, Segment
 from taiyaku.textmap import MappedText
 
@@ -84,11 +85,6 @@ def _matched_bracket_depths(doc: Doc, *, skip_speech_quotes: bool = False) -> li
         depth += delta[i]
         depths.append(depth)
     return depths
-
-
-def _is_japanese_char(char: str) -> bool:
-    code = ord(char)
-    return 0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF
 
 
 @Language.component("ja_sentence_boundaries")
@@ -188,7 +184,7 @@ def _split_after_run_in_readings(doc: Doc, starts: list[bool], depths: list[int]
 
 def _ja_item_break(doc: Doc, k: int) -> bool:
     following = doc[k + 1]
-    return _is_japanese_char(following.text[0]) and not following.tag_.startswith(
+    return is_japanese_char(following.text[0]) and not following.tag_.startswith(
         ("助詞", "助動詞", "補助記号", "接尾辞")
     )
 
@@ -214,7 +210,7 @@ def _is_japanese_full_stop(doc: Doc, i: int) -> bool:
         return False
     before = doc[i - 1].text[-1]
     after = doc[i + 1].text[0] if i + 1 < len(doc) else ""
-    return _is_japanese_char(before) and (not after or _is_japanese_char(after) or after in _JA_BRACKETS)
+    return is_japanese_char(before) and (not after or is_japanese_char(after) or after in _JA_BRACKETS)
 
 
 def _word_set(words: str) -> frozenset[str]:

@@ -35,15 +35,15 @@ from pathlib import Path
 from taiyaku.errors import TaiyakuError
 from taiyaku.model import Provenance
 from taiyaku.pull import (
-    DEFAULT_BACKOFF,
-    DEFAULT_MAX_BYTES,
-    DEFAULT_RETRIES,
-    DEFAULT_TIMEOUT,
     HTML,
     PDF,
+    RETRYING_LIMITS,
     TEXT,
+    Fetched,
+    FetchLimits,
     decode_source,
     fetch,
+    utc_timestamp,
 )
 from taiyaku.statement import STATEMENT_FILE, SideSource, Statement, check_statement_id, load_statement
 
@@ -140,20 +140,22 @@ def take_snapshot(
     lang: str,
     source: str,
     *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    timeout: float = DEFAULT_TIMEOUT,
-    retries: int = DEFAULT_RETRIES,
-    backoff: float = DEFAULT_BACKOFF,
+    limits: FetchLimits = RETRYING_LIMITS,
 ) -> Snapshot:
-    """Fetch ``source`` and decode it once (so a source taiyaku cannot read is refused now, not at the
-    first run); local paths are recorded as absolute ``file://`` URLs so a refresh finds them again."""
+    """Fetch ``source`` and decode it once; local paths are recorded as absolute ``file://`` URLs so a
+    refresh finds them again."""
     if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", source) and source.strip():
         path = Path(source).expanduser()
         source = path.resolve().as_uri() if path.exists() else source
-    fetched = fetch(source, max_bytes=max_bytes, timeout=timeout, retries=retries, backoff=backoff)
+    return _snapshot(lang, fetch(source, limits=limits))
+
+
+def _snapshot(lang: str, fetched: Fetched) -> Snapshot:
+    """Decode ``fetched`` once (a source taiyaku cannot read is refused now, not at the first run); a local
+    file gets the time it was read as its fetch time."""
     provenance = decode_source(fetched).provenance
     if provenance.fetched_at is None:
-        provenance = dataclasses.replace(provenance, fetched_at=_now())
+        provenance = dataclasses.replace(provenance, fetched_at=utc_timestamp())
     return Snapshot(lang, fetched.content, provenance)
 
 
@@ -168,10 +170,7 @@ def add_statement(
     publisher: str = "",
     glossary: str | Path | None = None,
     overwrite: bool = False,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    timeout: float = DEFAULT_TIMEOUT,
-    retries: int = DEFAULT_RETRIES,
-    backoff: float = DEFAULT_BACKOFF,
+    limits: FetchLimits = RETRYING_LIMITS,
 ) -> Statement:
     """Fetch both sources, snapshot them under ``<corpora_dir>/<statement_id>/`` with ``statement.toml``.
 
@@ -196,8 +195,7 @@ def add_statement(
         glossary_path = Path(glossary).expanduser().resolve()
         if not glossary_path.is_file():
             raise TaiyakuError(str(glossary), "no such glossary file")
-    options = {"max_bytes": max_bytes, "timeout": timeout, "retries": retries, "backoff": backoff}
-    snapshots = [take_snapshot("ja", ja, **options), take_snapshot("en", en, **options)]
+    snapshots = [take_snapshot("ja", ja, limits=limits), take_snapshot("en", en, limits=limits)]
 
     # Both sources are in hand: only now is anything written.
     created_corpora = not corpora.exists()
@@ -231,10 +229,6 @@ def _glossary_reference(glossary: Path, folder: Path) -> str:
     if glossary.is_relative_to(folder.parent.parent):
         return Path(os.path.relpath(glossary, folder)).as_posix()
     return glossary.as_posix()
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _write_snapshot(folder: Path, snapshot: Snapshot) -> None:
@@ -300,10 +294,7 @@ def _replace_folder(staging: Path, folder: Path) -> None:
 def refresh_statement(
     statement: Statement,
     *,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    timeout: float = DEFAULT_TIMEOUT,
-    retries: int = DEFAULT_RETRIES,
-    backoff: float = DEFAULT_BACKOFF,
+    limits: FetchLimits = RETRYING_LIMITS,
 ) -> bool:
     """Fetch the snapshot sources of ``statement`` again; replace the snapshots whose bytes changed.
 
@@ -327,23 +318,13 @@ def refresh_statement(
         )
         conditional = intact and record is not None and record.source == side.url
         headers = record.headers if conditional and record is not None else {}
-        fetched = fetch(
-            side.url,
-            max_bytes=max_bytes,
-            timeout=timeout,
-            retries=retries,
-            backoff=backoff,
-            etag=headers.get("etag"),
-            last_modified=headers.get("last-modified"),
-        )
+        fetched = fetch(side.url, limits=limits, etag=headers.get("etag"), last_modified=headers.get("last-modified"))
         if fetched.not_modified:
             continue
-        provenance = decode_source(fetched).provenance
-        if provenance.fetched_at is None:
-            provenance = dataclasses.replace(provenance, fetched_at=_now())
-        if intact and record is not None and provenance.sha256 == record.sha256:
+        snapshot = _snapshot(lang, fetched)
+        if intact and record is not None and snapshot.provenance.sha256 == record.sha256:
             continue  # a server without validators sent the same bytes again
-        changed.append((side, Snapshot(lang, fetched.content, provenance)))
+        changed.append((side, snapshot))
     if not changed:
         return False
     _apply_refresh(statement, changed)

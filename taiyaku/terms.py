@@ -374,6 +374,16 @@ class _JaMatch:
     surface: str
 
 
+def _claim(taken: list[bool], start: int, end: int) -> bool:
+    """Mark characters ``[start, end)`` as taken, unless one of them already is: overlapping matches are
+    resolved in the order they are claimed."""
+    if any(taken[start:end]):
+        return False
+    for i in range(start, end):
+        taken[i] = True
+    return True
+
+
 class TermMatcher:
     """A glossary prepared for matching Japanese and English text."""
 
@@ -402,11 +412,8 @@ class TermMatcher:
         chosen: list[_JaMatch] = []
         taken = [False] * len(text)
         for start, end, index in sorted(candidates, key=lambda c: (c[0] - c[1], c[0], c[2])):
-            if any(taken[start:end]):
-                continue
-            for i in range(start, end):
-                taken[i] = True
-            chosen.append(_JaMatch(self.terms[index], start, end, text[start:end]))
+            if _claim(taken, start, end):
+                chosen.append(_JaMatch(self.terms[index], start, end, text[start:end]))
         chosen.sort(key=lambda m: (m.start, m.term.index))
         return chosen
 
@@ -566,11 +573,8 @@ def _term_checks(
     for start, end, index, rendering, _alternative in sorted(
         occurrences, key=lambda o: (o[0] - o[1], not spelled_as(o), o[3].kind != "approved", o[2], o[0])
     ):
-        if any(taken[start:end]):
-            continue
-        for i in range(start, end):
-            taken[i] = True
-        used.setdefault(index, set()).add(rendering.group)
+        if _claim(taken, start, end):
+            used.setdefault(index, set()).add(rendering.group)
     for index, groups in used.items():
         usage.setdefault(index, _Usage(present[index].term)).beads.append(
             (bead, frozenset(groups), present[index].surface)

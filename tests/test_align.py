@@ -11,9 +11,9 @@ from taiyaku.align import align, check_beads
 from taiyaku.align.band import anchor_pairs
 from taiyaku.align.features import english_features, japanese_features
 from taiyaku.align.lexicon import glossary_pairs, stem
-from taiyaku.align.numbers import english_numbers, japanese_numbers
 from taiyaku.align.romaji import kana_to_romaji, name_key, sound_key
 from taiyaku.model import Bead, Block
+from taiyaku.numbers import number_values
 from taiyaku.segment import segment
 from taiyaku.textmap import MappedText
 
@@ -159,13 +159,15 @@ def test_anchor_chain_is_monotone_and_drops_coincidences() -> None:
 
 
 def test_number_values_match_across_languages() -> None:
-    assert {"2014", "3", "13"} <= japanese_numbers("2014年3月13日")
-    assert {"2014", "3", "13"} <= english_numbers("March 13, 2014")
-    assert "5" in japanese_numbers("第5回") and "5" in english_numbers("the fifth meeting")
-    assert "30000" in japanese_numbers("3万人") and "30000" in english_numbers("30,000 people")
-    assert "2014" in japanese_numbers("平成26年")
-    assert "1" not in japanese_numbers("一般に統一された")  # kanji numerals inside words are not numbers
-    assert "3000000" in english_numbers("3 million")
+    assert {"2014", "3", "13"} <= number_values("2014年3月13日", "ja")
+    assert {"2014", "3", "13"} <= number_values("March 13, 2014", "en")
+    assert "5" in number_values("第5回", "ja") and "5" in number_values("the fifth meeting", "en")
+    assert "30000" in number_values("3万人", "ja") and "30000" in number_values("30,000 people", "en")
+    assert "2014" in number_values("平成26年", "ja")
+    assert "1" not in number_values("一般に統一された", "ja")  # kanji numerals inside words are not numbers
+    assert "1" not in number_values("一宮の研究", "ja")  # nor inside names (一宮, Ichinomiya)
+    assert "1" in number_values("一つの案", "ja") and "2" in number_values("both sides", "en")  # weak values count
+    assert "3000000" in number_values("3 million", "en")
 
 
 def test_readings_and_loanwords_meet_their_english_spelling() -> None:

@@ -43,7 +43,7 @@ def test_run_publishes_every_file(seed_run: Path) -> None:
 def test_pipeline_reproduces_the_seed_gold_alignment(seed_run: Path) -> None:
     gold_lines = GOLD.read_text(encoding="utf-8").splitlines()
     assert gold_lines[0] == "ja\ten"
-    gold = [tuple(_key(cell) for cell in (line.split("\t") + [""])[:2]) for line in gold_lines[1:] if line]
+    gold = [tuple(_key(cell) for cell in [*line.split("\t"), ""][:2]) for line in gold_lines[1:] if line]
     beads = [json.loads(line) for line in (seed_run / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
     predicted = [(_key(b["ja"]), _key(b["en"])) for b in beads]
     assert predicted == gold
@@ -108,7 +108,8 @@ def test_reviewer_correction_is_honoured_and_kept(seed_run: Path, tmp_path: Path
     aligned = tmp_path / "aligned"
     shutil.copytree(seed_run, aligned / seed_run.name)
     # The reviewer says: the first two beads belong together (a deliberately unusual merge).
-    assert main(["correct", str(statement), "--merge", "b1", "b2", "--reviewer", "test", "--aligned", str(aligned)]) == 0
+    merge = ["correct", str(statement), "--merge", "b1", "b2", "--reviewer", "test", "--aligned", str(aligned)]
+    assert main(merge) == 0
     corrections = (statement / "corrections.jsonl").read_text(encoding="utf-8")
     assert main(["run", str(statement), "--aligned", str(aligned)]) == 0
     beads = [json.loads(line) for line in (aligned / seed_run.name / "corpus.jsonl").read_text().splitlines()]

@@ -12,7 +12,7 @@ from scripted_http import Reply, Request, ScriptedServer
 
 from taiyaku import __version__
 from taiyaku.errors import TaiyakuError
-from taiyaku.pull import FetchError, fetch, is_retryable, pull
+from taiyaku.pull import FetchError, FetchLimits, fetch, is_retryable, pull
 
 JAPANESE = "総務省と米国国務省は、第５回日米インターネットエコノミー政策協力対話を東京で開催した。"
 
@@ -145,7 +145,7 @@ def test_503_twice_then_200_succeeds_after_retrying(server: ScriptedServer) -> N
         Reply(503, b"busy", {"Content-Type": "text/plain"}),
         Reply(200, page, {"Content-Type": "text/plain"}),
     )
-    document = pull(url, retries=3, backoff=0.01)
+    document = pull(url, limits=FetchLimits(retries=3, backoff=0.01))
     assert document.text == "Joint statement."
     assert server.hits("/doc.txt") == 3
 
@@ -157,7 +157,7 @@ def test_retry_after_is_honoured(server: ScriptedServer) -> None:
         Reply(200, b"done", {"Content-Type": "text/plain"}),
     )
     started = time.monotonic()
-    assert pull(url, retries=1, backoff=0.01).text == "done"
+    assert pull(url, limits=FetchLimits(retries=1, backoff=0.01)).text == "done"
     assert time.monotonic() - started >= 0.95
     assert server.hits("/doc.txt") == 2
 
@@ -166,7 +166,7 @@ def test_a_retry_after_beyond_the_limit_fails_at_once(server: ScriptedServer) ->
     url = server.route("/doc.txt", Reply(503, b"", {"Retry-After": "3600"}))
     started = time.monotonic()
     with pytest.raises(FetchError, match="retry after 3600 s"):
-        pull(url, retries=2, backoff=0.01)
+        pull(url, limits=FetchLimits(retries=2, backoff=0.01))
     assert time.monotonic() - started < 5
     assert server.hits("/doc.txt") == 1
 
@@ -174,7 +174,7 @@ def test_a_retry_after_beyond_the_limit_fails_at_once(server: ScriptedServer) ->
 def test_retries_exhausted_reports_the_last_error(server: ScriptedServer) -> None:
     url = server.route("/doc.txt", Reply(500, b"oops"))
     with pytest.raises(FetchError, match="HTTP 500 Internal Server Error") as caught:
-        pull(url, retries=2, backoff=0.01)
+        pull(url, limits=FetchLimits(retries=2, backoff=0.01))
     assert is_retryable(caught.value)
     assert server.hits("/doc.txt") == 3
 
@@ -190,7 +190,7 @@ def test_pull_makes_one_attempt_by_default(server: ScriptedServer) -> None:
 def test_404_is_a_clear_error_and_not_retried(server: ScriptedServer) -> None:
     url = server.url("/missing.html")
     with pytest.raises(FetchError) as caught:
-        pull(url, retries=3, backoff=0.01)
+        pull(url, limits=FetchLimits(retries=3, backoff=0.01))
     assert str(caught.value) == f"{url}: HTTP 404 Not Found"
     assert not is_retryable(caught.value)
     assert server.hits("/missing.html") == 1
@@ -200,7 +200,7 @@ def test_connection_refused_is_retryable() -> None:
     with ScriptedServer() as stopped:
         url = stopped.url("/doc.txt")
     with pytest.raises(FetchError, match="cannot connect") as caught:
-        pull(url, timeout=2)
+        pull(url, limits=FetchLimits(timeout=2))
     assert is_retryable(caught.value)
 
 
@@ -211,7 +211,7 @@ def test_a_stalled_response_times_out(server: ScriptedServer) -> None:
     url = server.route("/slow.txt", Reply(200, b"late", {"Content-Type": "text/plain"}, stall=30))
     started = time.monotonic()
     with pytest.raises(FetchError, match="stalled") as caught:
-        pull(url, timeout=0.5)
+        pull(url, limits=FetchLimits(timeout=0.5))
     assert time.monotonic() - started < 5
     assert is_retryable(caught.value)
 
@@ -220,7 +220,7 @@ def test_a_trickling_response_hits_the_total_timeout(server: ScriptedServer) -> 
     url = server.route("/trickle.txt", Reply(200, b"x" * 200, {"Content-Type": "text/plain"}, trickle=0.05))
     started = time.monotonic()
     with pytest.raises(FetchError, match=r"longer than 0\.5 s"):
-        pull(url, timeout=2, total_timeout=0.5)
+        pull(url, limits=FetchLimits(timeout=2, total_timeout=0.5))
     assert time.monotonic() - started < 3
 
 
@@ -235,7 +235,7 @@ def test_a_body_cut_short_is_detected(server: ScriptedServer) -> None:
 def test_an_oversized_announced_body_is_refused_before_downloading(server: ScriptedServer) -> None:
     url = server.route("/big.txt", Reply(200, b"a" * 300_000, {"Content-Type": "text/plain"}))
     with pytest.raises(FetchError, match="announces 300000 bytes, over the 100000-byte limit") as caught:
-        pull(url, max_bytes=100_000)
+        pull(url, limits=FetchLimits(max_bytes=100_000))
     assert not is_retryable(caught.value)
 
 
@@ -244,14 +244,14 @@ def test_an_oversized_unannounced_body_is_refused_while_streaming(server: Script
         "/big.txt", Reply(200, b"a" * 2_000_000, {"Content-Type": "text/plain"}, omit_content_length=True)
     )
     with pytest.raises(FetchError, match="exceeds the 100000-byte limit"):
-        pull(url, max_bytes=100_000)
+        pull(url, limits=FetchLimits(max_bytes=100_000))
 
 
 def test_a_redirect_loop_is_stopped(server: ScriptedServer) -> None:
     server.route("/b", Reply(302, b"", {"Location": "/a"}))
     url = server.route("/a", Reply(302, b"", {"Location": "/b"}))
     with pytest.raises(FetchError, match="more than 5 redirects"):
-        pull(url, max_redirects=5)
+        pull(url, limits=FetchLimits(max_redirects=5))
     assert server.hits("/a") + server.hits("/b") == 6
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.pull import decode_text, pull
+from taiyaku.pull import FetchLimits, decode_text, pull
 
 # A real-looking paragraph: kanji, hiragana, katakana, full-width digits and letters, NEC special characters
 # (① and ㈱ exist in CP932 only, as on many ministry pages).
@@ -170,7 +170,7 @@ def test_file_url_with_a_remote_host() -> None:
 def test_size_limit_for_local_files(tmp_path: Path) -> None:
     path = write(tmp_path, "big.txt", b"a" * 2000)
     with pytest.raises(TaiyakuError, match="2000 bytes, over the 1000-byte limit"):
-        pull(str(path), max_bytes=1000)
+        pull(str(path), limits=FetchLimits(max_bytes=1000))
 
 
 def test_decode_text_honours_declared_order() -> None:

@@ -16,7 +16,7 @@ from reportlab.pdfgen import canvas
 from scripted_http import Reply, Request, ScriptedServer
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.pull import FetchError, pull
+from taiyaku.pull import FetchError, FetchLimits, pull
 from taiyaku.snapshot import add_statement, read_record, refresh_statement, verify_snapshot
 from taiyaku.statement import Statement, load_statement
 
@@ -26,7 +26,7 @@ JA_BYTES = JA_PAGE.encode("cp932")  # Shift_JIS, declared only in the HTTP heade
 JA_TYPE = "text/html; charset=Shift_JIS"
 ETAG = '"ja-v1"'
 LAST_MODIFIED = "Thu, 13 Mar 2014 09:00:00 GMT"
-FAST = {"retries": 0, "timeout": 5.0}
+FAST = {"limits": FetchLimits(retries=0, timeout=5.0)}
 
 
 def english_pdf(text: str) -> bytes:

@@ -5,7 +5,7 @@ set of keys its English rendering could produce (lexicon glosses, the romanized 
 sound skeleton, the number's value).  An English sentence yields the set of keys of its words.  An item
 is *matched* by an English sentence that contains any of its keys.  Keys are prefixed by their kind:
 
-* ``d:`` number values (:mod:`taiyaku.align.numbers`)
+* ``d:`` number values (:func:`taiyaku.numbers.number_values`)
 * ``w:`` Latin-script tokens, exactly (APEC, ICT, iPhone)
 * ``n:`` romanized names and terms (:func:`taiyaku.align.romaji.name_key`)
 * ``k:`` katakana loanword sound skeletons (:func:`taiyaku.align.romaji.sound_key`)
@@ -23,9 +23,9 @@ import numpy as np
 from sudachipy import SplitMode
 
 from taiyaku.align.lexicon import ENGLISH_WORD, jmdict, stem
-from taiyaku.align.numbers import english_numbers, japanese_numbers
 from taiyaku.align.romaji import kana_to_romaji, name_key, sound_key
 from taiyaku.model import Segment
+from taiyaku.numbers import number_values
 from taiyaku.segment import japanese_nlp
 
 Item = frozenset[str]
@@ -44,6 +44,11 @@ class SideFeatures:
 
     lengths: np.ndarray  # characters (white space excluded), float
     items: list[list[Item]]  # Japanese: alternatives per item; English: keys per word
+
+
+def _lengths(segments: Sequence[Segment]) -> np.ndarray:
+    """Characters per segment, spaces excluded (English has them between words, Japanese does not)."""
+    return np.array([len(seg.text) - seg.text.count(" ") for seg in segments], dtype=float)
 
 
 def _english_word_keys(word: str) -> set[str]:
@@ -74,12 +79,11 @@ def english_features(segments: Sequence[Segment], glossary: Sequence[tuple[str, 
             if word not in cache:
                 cache[word] = frozenset(_english_word_keys(word))
             sentence.append(cache[word])
-        sentence.extend(frozenset({"d:" + value}) for value in sorted(english_numbers(seg.text)))
+        sentence.extend(frozenset({"d:" + value}) for value in sorted(number_values(seg.text, "en")))
         lowered = seg.text.lower()
         sentence.extend(frozenset({"g:" + en.lower()}) for _, en in glossary if en.lower() in lowered)
         items.append(sentence)
-    lengths = np.array([len(seg.text) - seg.text.count(" ") for seg in segments], dtype=float)
-    return SideFeatures(lengths, items)
+    return SideFeatures(_lengths(segments), items)
 
 
 def _morpheme_keys(morpheme: object, lexicon: dict[str, tuple[str, ...]]) -> set[str]:
@@ -136,8 +140,7 @@ def japanese_features(segments: Sequence[Segment], glossary: Sequence[tuple[str,
                 cache[cache_key] = frozenset(keys)
             if cache[cache_key]:
                 sentence.append(cache[cache_key])
-        sentence.extend(frozenset({"d:" + value}) for value in sorted(japanese_numbers(seg.text)))
+        sentence.extend(frozenset({"d:" + value}) for value in sorted(number_values(seg.text, "ja")))
         sentence.extend(renderings for ja, renderings in glossary_items if ja in seg.text)
         items.append(sentence)
-    lengths = np.array([len(seg.text) - seg.text.count(" ") for seg in segments], dtype=float)
-    return SideFeatures(lengths, items)
+    return SideFeatures(_lengths(segments), items)

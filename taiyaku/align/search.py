@@ -62,28 +62,31 @@ class SideStructure:
         starts = np.ones(n + 1, dtype=bool)
         for k in range(1, n):
             starts[k] = block_ids[k] != block_ids[k - 1]
+        return cls._from_segments(lengths, totals, starts, np.array(headings, dtype=int))
+
+    @classmethod
+    def _from_segments(
+        cls, lengths: np.ndarray, totals: np.ndarray, block_start: np.ndarray, headings: np.ndarray
+    ) -> SideStructure:
+        """The prefix sums of per-segment lengths, totals and heading flags (0/1)."""
         return cls(
             np.concatenate([[0.0], np.cumsum(lengths)]),
             np.concatenate([[0.0], np.cumsum(totals)]),
-            starts,
-            np.concatenate([[0], np.cumsum(starts)]),
-            np.concatenate([[0], np.cumsum(np.array(headings, dtype=int))]),
+            block_start,
+            np.concatenate([[0], np.cumsum(block_start)]),
+            np.concatenate([[0], np.cumsum(headings)]),
         )
 
     def reversed(self) -> SideStructure:
         n = len(self.length_prefix) - 1
-        lengths = np.diff(self.length_prefix)[::-1]
-        totals = np.diff(self.total_prefix)[::-1]
         # A block start at k (k>0) is a block end after k-1: in reverse order it starts at n-k.
         starts = np.ones(n + 1, dtype=bool)
         starts[1:n] = self.block_start[1:n][::-1]
-        headings = np.diff(self.heading_prefix)[::-1]
-        return SideStructure(
-            np.concatenate([[0.0], np.cumsum(lengths)]),
-            np.concatenate([[0.0], np.cumsum(totals)]),
+        return self._from_segments(
+            np.diff(self.length_prefix)[::-1],
+            np.diff(self.total_prefix)[::-1],
             starts,
-            np.concatenate([[0], np.cumsum(starts)]),
-            np.concatenate([[0], np.cumsum(headings)]),
+            np.diff(self.heading_prefix)[::-1],
         )
 
 
