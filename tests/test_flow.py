@@ -118,3 +118,58 @@ def test_reviewer_correction_is_honoured_and_kept(seed_run: Path, tmp_path: Path
     original = [json.loads(line) for line in (seed_run / "corpus.jsonl").read_text().splitlines()]
     assert _key(reviewed[0]["ja"]) == _key(original[1]["ja"] + original[2]["ja"])
     assert (statement / "corrections.jsonl").read_text(encoding="utf-8") == corrections
+
+
+@pytest.fixture
+def http_server(monkeypatch: pytest.MonkeyPatch):
+    from scripted_http import ScriptedServer
+
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    with ScriptedServer() as server:
+        yield server
+    assert server.errors == []
+
+
+def _serve_seed_pair(server) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    from scripted_http import Reply
+
+    # The Japanese as a ministry server might send it: Shift_JIS, charset only in the HTTP header.
+    ja_bytes = (STATEMENT_DIR / "ja.txt").read_text(encoding="utf-8").encode("cp932")
+    ja_url = server.route("/press/ja.txt", Reply(200, ja_bytes, {"Content-Type": "text/plain; charset=Shift_JIS"}))
+    en_bytes = (STATEMENT_DIR / "en.html").read_bytes()
+    en_url = server.route("/en/statement.html", Reply(200, en_bytes, {"Content-Type": "text/html"}))
+    return ja_url, en_url
+
+
+def test_align_over_http_matches_the_local_run(
+    seed_run: Path, http_server: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ja_url, en_url = _serve_seed_pair(http_server)
+    out = tmp_path / "http-pair"
+    assert main(["align", "--ja", ja_url, "--en", en_url, "--out", str(out)]) == 0
+    local = [json.loads(line) for line in (seed_run / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    fetched = [json.loads(line) for line in (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    # The same decoded text, so the same sentences, spans and alignment.
+    assert [(b["ja"], b["en"], b["ja_spans"], b["en_spans"]) for b in fetched] == [
+        (b["ja"], b["en"], b["ja_spans"], b["en_spans"]) for b in local
+    ]
+    sources = json.loads((out / "report.json").read_text(encoding="utf-8"))["sources"]
+    assert sources["ja"]["encoding"] == "cp932" and sources["ja"]["status"] == 200
+
+
+def test_add_then_refresh_through_the_cli(
+    prefect_harness: None, http_server: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ja_url, en_url = _serve_seed_pair(http_server)
+    corpora, aligned = tmp_path / "corpora", tmp_path / "aligned"
+    args = ["add", "fetched-statement", "--ja", ja_url, "--en", en_url, "--corpora", str(corpora)]
+    assert main([*args, "--aligned", str(aligned), "--title", "Fetched", "--date", "2014-03-13"]) == 0
+    assert (aligned / "fetched-statement" / "corpus.tmx").is_file()
+    statement = corpora / "fetched-statement"
+    assert (statement / "statement.toml").is_file()
+    snapshot = {p.name: p.read_bytes() for p in statement.iterdir()}
+    capsys.readouterr()
+    assert main(["run", str(statement), "--aligned", str(aligned), "--refresh"]) == 0
+    assert "unchanged" in capsys.readouterr().out
+    assert {p.name: p.read_bytes() for p in statement.iterdir()} == snapshot
