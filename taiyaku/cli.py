@@ -154,6 +154,12 @@ def cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_aligned_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--aligned", default="aligned", metavar="DIR", help="the folder published corpora live in (default: aligned)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="taiyaku",
@@ -183,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Align corpora/<statement-id>/ and publish it to aligned/<statement-id>/.",
     )
     run.add_argument("statement", metavar="STATEMENT_DIR", help="a corpora/<statement-id> folder")
-    run.add_argument("--aligned", default="aligned", metavar="DIR", help="where to publish (default: aligned)")
+    _add_aligned_option(run)
     run.add_argument(
         "--refresh", action="store_true", help="re-fetch the sources first and re-align only if their bytes changed"
     )
@@ -192,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run_all = commands.add_parser("run-all", help="align every statement under corpora/ (what `make run` does)")
     run_all.add_argument("corpora", nargs="?", default="corpora", metavar="CORPORA_DIR")
-    run_all.add_argument("--aligned", default="aligned", metavar="DIR", help="where to publish (default: aligned)")
+    _add_aligned_option(run_all)
     run_all.set_defaults(handler=cmd_run_all)
 
     add = commands.add_parser("add", help="fetch a new statement pair, snapshot it under corpora/ and align it")
@@ -204,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--publisher", default="", help="who published it")
     add.add_argument("--glossary", metavar="FILE", help="glossary for this statement")
     add.add_argument("--corpora", default="corpora", metavar="DIR", help="corpora folder (default: corpora)")
-    add.add_argument("--aligned", default="aligned", metavar="DIR", help="where to publish (default: aligned)")
+    _add_aligned_option(add)
     add.add_argument(
         "--replace", action="store_true", help="replace an existing statement with this id (fetch it anew)"
     )
@@ -217,7 +223,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="re-check a published (or hand-edited) corpus against a glossary")
     check.add_argument("corpus", metavar="CORPUS", help="corpus.jsonl or corpus.tmx")
-    check.add_argument("--glossary", required=True, metavar="FILE", help="glossary (.tsv, .csv, .tbx)")
+    check.add_argument(
+        "--glossary",
+        metavar="FILE",
+        help="glossary (.tsv, .csv, .tbx); without one only the number, Latin-token and untranslated checks run",
+    )
     check.add_argument(
         "--out", metavar="FILE", help="where to write the findings (default: findings.json beside CORPUS)"
     )
@@ -230,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     correct.add_argument("--en", help="English text of the corrected bead (with --ja; may be empty)")
     correct.add_argument("--reviewer", default="", help="who made the correction")
     correct.add_argument("--note", default="", help="why")
-    correct.add_argument("--aligned", default="aligned", metavar="DIR", help="where the corpus is published")
+    _add_aligned_option(correct)
     correct.set_defaults(handler=cmd_correct)
 
     glossary = commands.add_parser("glossary", help="convert a glossary between TSV, CSV and TBX (e.g. for a CAT tool)")

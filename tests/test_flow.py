@@ -173,3 +173,43 @@ def test_add_then_refresh_through_the_cli(
     assert main(["run", str(statement), "--aligned", str(aligned), "--refresh"]) == 0
     assert "unchanged" in capsys.readouterr().out
     assert {p.name: p.read_bytes() for p in statement.iterdir()} == snapshot
+
+
+def test_check_a_hand_edited_corpus(seed_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    glossary = str(REPO / "corpora" / "glossaries" / "ict-policy.tsv")
+    assert (
+        main(["check", str(seed_run / "corpus.jsonl"), "--glossary", glossary, "--out", str(tmp_path / "a.json")]) == 0
+    )
+    assert json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))["findings"] == []
+    # A translator's edit introduces a forbidden rendering and a wrong date.
+    edited = tmp_path / "corpus.jsonl"
+    text = (seed_run / "corpus.jsonl").read_text(encoding="utf-8")
+    assert "cybersecurity" in text and "March 13, 2014" in text
+    edited.write_text(text.replace("cybersecurity", "cyber security").replace("March 13, 2014", "March 14, 2014"))
+    assert main(["check", str(edited), "--glossary", glossary]) == 0
+    findings = json.loads((tmp_path / "findings.json").read_text(encoding="utf-8"))["findings"]
+    assert {"term-forbidden", "number-mismatch"} <= {f["check"] for f in findings}
+
+
+def test_score_reference_against_itself_is_perfect(
+    seed_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tsv = seed_run / "corpus.tsv"
+    hyp = tmp_path / "hyp.en"
+    hyp.write_text("".join(line.split("\t")[1] + "\n" for line in tsv.read_text(encoding="utf-8").splitlines()))
+    assert main(["score", str(tsv), "--hyp", str(hyp)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("BLEU = 100.00") and "tok:13a" in out and "chrF2 = 100.00" in out
+    hyp.write_text("just one line\n")
+    assert main(["score", str(tsv), "--hyp", str(hyp)]) == 1
+    assert "bilingual beads" in capsys.readouterr().err
+
+
+def test_score_into_japanese_uses_mecab(seed_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = seed_run / "corpus.jsonl"
+    beads = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines()]
+    hyp = tmp_path / "hyp.ja"
+    hyp.write_text("".join(b["ja"] + "\n" for b in beads if b["ja"] and b["en"]), encoding="utf-8")
+    assert main(["score", str(corpus), "--hyp", str(hyp), "--direction", "en-ja"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("BLEU = 100.00") and "tok:ja-mecab" in out
