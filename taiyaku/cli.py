@@ -14,21 +14,24 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from taiyaku import __version__
 from taiyaku.errors import TaiyakuError
 
+if TYPE_CHECKING:
+    from flows.pipeline import PublishedPair
 
-def _print_published(published: object) -> None:
-    review = published.review  # type: ignore[attr-defined]
-    summary = review.summary()
-    types = ", ".join(f"{k} {v}" for k, v in summary["bead_types"].items())
+
+def _print_published(published: PublishedPair) -> None:
+    summary = published.review.summary()
+    types = ", ".join(f"{k} {v}" for k, v in summary.bead_types.items())
     print(
-        f"{published.out_dir}: {summary['beads']} beads ({types}), mean confidence {summary['mean_score']}, "  # type: ignore[attr-defined]
-        f"{summary['needs_review']} to review, {summary['findings']} terminology findings"
+        f"{published.out_dir}: {summary.beads} beads ({types}), mean confidence {summary.mean_score}, "
+        f"{summary.needs_review} to review, {summary.findings} terminology findings"
     )
-    if summary["unmatched_corrections"]:
-        print(f"  warning: {summary['unmatched_corrections']} reviewer corrections no longer match (see report)")
+    if summary.unmatched_corrections:
+        print(f"  warning: {summary.unmatched_corrections} reviewer corrections no longer match (see report)")
 
 
 def cmd_align(args: argparse.Namespace) -> int:

@@ -60,24 +60,43 @@ class Review:
             f.bead_id == record.id and f.severity == "error" for f in self.findings
         )
 
-    def summary(self) -> dict[str, object]:
-        types = Counter(r.type for r in self.records)
-        checks = Counter(f.check for f in self.findings)
+    def summary(self) -> ReviewSummary:
         scores = [r.score for r in self.records]
-        return {
-            "beads": len(self.records),
-            "ja_segments": self.ja_segments,
-            "en_segments": self.en_segments,
-            "bead_types": dict(sorted(types.items())),
-            "mean_score": round(sum(scores) / len(scores), 4) if scores else 0.0,
-            "review_threshold": self.review_threshold,
-            "low_confidence": sum(1 for r in self.records if r.score < self.review_threshold),
-            "needs_review": sum(1 for r in self.records if self.needs_review(r)),
-            "findings": len(self.findings),
-            "findings_by_check": dict(sorted(checks.items())),
-            "reviewed": sum(1 for r in self.records if "reviewed" in r.flags),
-            "unmatched_corrections": len(self.unmatched_corrections),
-        }
+        return ReviewSummary(
+            beads=len(self.records),
+            ja_segments=self.ja_segments,
+            en_segments=self.en_segments,
+            bead_types=dict(sorted(Counter(r.type for r in self.records).items())),
+            mean_score=round(sum(scores) / len(scores), 4) if scores else 0.0,
+            review_threshold=self.review_threshold,
+            low_confidence=sum(1 for r in self.records if r.score < self.review_threshold),
+            needs_review=sum(1 for r in self.records if self.needs_review(r)),
+            findings=len(self.findings),
+            findings_by_check=dict(sorted(Counter(f.check for f in self.findings).items())),
+            reviewed=sum(1 for r in self.records if "reviewed" in r.flags),
+            unmatched_corrections=len(self.unmatched_corrections),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSummary:
+    """The counts at the top of the report (``summary`` in report.json)."""
+
+    beads: int
+    ja_segments: int
+    en_segments: int
+    bead_types: dict[str, int]
+    mean_score: float
+    review_threshold: float
+    low_confidence: int
+    needs_review: int
+    findings: int
+    findings_by_check: dict[str, int]
+    reviewed: int
+    unmatched_corrections: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 def render_report_json(review: Review) -> str:
@@ -88,7 +107,7 @@ def render_report_json(review: Review) -> str:
         "taiyaku_report": 1,
         "title": review.title,
         "statement": review.statement,
-        "summary": review.summary(),
+        "summary": review.summary().to_dict(),
         "sources": {"ja": review.ja_provenance.to_dict(), "en": review.en_provenance.to_dict()},
         "tool_versions": tool_versions(),
         "findings": [f.to_dict() for f in review.findings],
@@ -158,24 +177,22 @@ def render_report_html(review: Review) -> str:
         "<h2>Summary</h2>",
         _kv_table(
             [
-                ("beads", summary["beads"]),
-                ("Japanese segments", summary["ja_segments"]),
-                ("English segments", summary["en_segments"]),
-                ("mean confidence", summary["mean_score"]),
-                ("review threshold", summary["review_threshold"]),
-                ("low-confidence beads", summary["low_confidence"]),
-                ("beads that need review", summary["needs_review"]),
-                ("terminology findings", summary["findings"]),
-                ("beads confirmed by a reviewer", summary["reviewed"]),
-                ("corrections that no longer match", summary["unmatched_corrections"]),
+                ("beads", summary.beads),
+                ("Japanese segments", summary.ja_segments),
+                ("English segments", summary.en_segments),
+                ("mean confidence", summary.mean_score),
+                ("review threshold", summary.review_threshold),
+                ("low-confidence beads", summary.low_confidence),
+                ("beads that need review", summary.needs_review),
+                ("terminology findings", summary.findings),
+                ("beads confirmed by a reviewer", summary.reviewed),
+                ("corrections that no longer match", summary.unmatched_corrections),
             ]
         ),
         "<h2>Bead types</h2>",
-        _kv_table(list(summary["bead_types"].items())),  # type: ignore[union-attr]
+        _kv_table(list(summary.bead_types.items())),
         "<h2>Findings by check</h2>",
-        _kv_table(list(summary["findings_by_check"].items()))  # type: ignore[union-attr]
-        if review.findings
-        else "<p>No findings.</p>",
+        _kv_table(list(summary.findings_by_check.items())) if review.findings else "<p>No findings.</p>",
         *_unmatched_html(review),
         "<h2>Sources</h2>",
         _kv_table(
@@ -221,19 +238,19 @@ def render_report_html(review: Review) -> str:
 def render_summary_markdown(review: Review) -> str:
     """The short summary published as a Prefect artifact."""
     summary = review.summary()
-    types = ", ".join(f"{k}: {v}" for k, v in summary["bead_types"].items())  # type: ignore[union-attr]
-    checks = ", ".join(f"{k}: {v}" for k, v in summary["findings_by_check"].items()) or "none"  # type: ignore[union-attr]
+    types = ", ".join(f"{k}: {v}" for k, v in summary.bead_types.items())
+    checks = ", ".join(f"{k}: {v}" for k, v in summary.findings_by_check.items()) or "none"
     return "\n".join(
         [
             f"# {review.title}",
             "",
             "| | |",
             "|---|---|",
-            f"| beads | {summary['beads']} ({types}) |",
-            f"| segments ja / en | {summary['ja_segments']} / {summary['en_segments']} |",
-            f"| mean confidence | {summary['mean_score']} |",
-            f"| need review | {summary['needs_review']} (threshold {summary['review_threshold']}) |",
-            f"| findings | {summary['findings']} ({checks}) |",
+            f"| beads | {summary.beads} ({types}) |",
+            f"| segments ja / en | {summary.ja_segments} / {summary.en_segments} |",
+            f"| mean confidence | {summary.mean_score} |",
+            f"| need review | {summary.needs_review} (threshold {summary.review_threshold}) |",
+            f"| findings | {summary.findings} ({checks}) |",
             "",
         ]
     )
