@@ -146,9 +146,16 @@ def _locate(
     ja_pos = en_pos = 0
     for ja_run, en_run, correction in found:
         two_sided = ja_run[1] > ja_run[0] and en_run[1] > en_run[0]
+        if two_sided and (ja_run[0] < ja_pos or en_run[0] < en_pos):
+            # The text may occur again (a repeated heading): look for it after the last anchor.
+            later_ja = _find_run(ja, match_key(correction.ja), ja_pos)
+            later_en = _find_run(en, match_key(correction.en), en_pos)
+            if later_ja is None or later_en is None:
+                unmatched.append(correction)  # it would cross a correction already placed
+                continue
+            ja_run, en_run = later_ja, later_en
         ja_range, en_range = set(range(*ja_run)), set(range(*en_run))
-        crossing = two_sided and (ja_run[0] < ja_pos or en_run[0] < en_pos)
-        if crossing or ja_range & used_ja or en_range & used_en:
+        if ja_range & used_ja or en_range & used_en:
             unmatched.append(correction)  # overlaps or crosses a correction already placed
             continue
         located.append((ja_run, en_run))
@@ -193,18 +200,16 @@ def align_with_corrections(
             beads.append(anchor)
             ja_pos, en_pos = anchor.ja[-1] + 1, anchor.en[-1] + 1
 
+    # Each side's one-sided beads go in before the first bead that holds a later sentence of that side.
+    pending_ja = sorted((b for b in one_sided if b.ja), key=lambda b: b.ja[0])
+    pending_en = sorted((b for b in one_sided if b.en), key=lambda b: b.en[0])
     merged: list[Bead] = []
-    pending = sorted(one_sided, key=lambda b: (b.ja or b.en)[0])
     for bead in beads:
-        while pending and _comes_before(pending[0], bead):
-            merged.append(pending.pop(0))
+        while pending_ja and bead.ja and pending_ja[0].ja[0] < bead.ja[0]:
+            merged.append(pending_ja.pop(0))
+        while pending_en and bead.en and pending_en[0].en[0] < bead.en[0]:
+            merged.append(pending_en.pop(0))
         merged.append(bead)
-    merged += pending
+    merged += pending_ja + pending_en
     numbered = [Bead(i, b.ja, b.en, b.score, b.flags) for i, b in enumerate(merged)]
     return CorrectedAlignment(numbered, unmatched)
-
-
-def _comes_before(one_sided: Bead, bead: Bead) -> bool:
-    if one_sided.ja:
-        return bool(bead.ja) and one_sided.ja[0] < bead.ja[0]
-    return bool(bead.en) and one_sided.en[0] < bead.en[0]

@@ -113,3 +113,25 @@ def test_merge_from_published_beads(tmp_path: Path) -> None:
         correction_from_beads(corpus, ["b0", "b3"])
     with pytest.raises(TaiyakuError, match="no bead b99"):
         correction_from_beads(corpus, ["b99"])
+
+
+def test_one_sided_corrections_on_both_sides_keep_both_orders() -> None:
+    ja_only = Correction(ja=JA_TEXTS[2], en="")
+    en_only = Correction(ja="", en=EN_TEXTS[0])
+    result = align_with_corrections(JA, EN, [ja_only, en_only])
+    _check_invariant(result.beads, len(JA), len(EN))
+    assert result.unmatched == []
+    assert {(b.ja, b.en) for b in result.beads if "reviewed" in b.flags} == {((2,), ()), ((), (0,))}
+
+
+def test_a_repeated_text_is_anchored_at_its_occurrence_after_earlier_corrections() -> None:
+    heading_ja, heading_en = "参加者：", "Participants:"
+    # The English repeats the heading at its top; the Japanese has it once, in the middle.
+    ja = _segments([JA_TEXTS[0], heading_ja, JA_TEXTS[1]], "ja")
+    en = _segments([heading_en, EN_TEXTS[0], heading_en, EN_TEXTS[1]], "en")
+    first = Correction(ja=JA_TEXTS[0], en=EN_TEXTS[0])
+    heading = Correction(ja=heading_ja, en=heading_en)
+    result = align_with_corrections(ja, en, [first, heading])
+    _check_invariant(result.beads, 3, 4)
+    assert result.unmatched == []
+    assert [(b.ja, b.en) for b in result.beads if "reviewed" in b.flags] == [((0,), (1,)), ((1,), (2,))]
