@@ -28,8 +28,10 @@ eval: $(STAMP)
 	$(BIN)/taiyaku eval ../shared/eval/kyoto-wiki
 	$(BIN)/taiyaku eval ../shared/eval/ntrex-news
 
+# Speed, memory and terminology-QA figures (scripts that print figures; not timed tests).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/terms_qa.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
