@@ -34,4 +34,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/terms_qa.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

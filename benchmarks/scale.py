@@ -31,12 +31,13 @@ from taiyaku.publish import write_corpus_jsonl  # noqa: E402
 
 
 def _prefix_copy(doc_dir: Path, fraction: float, into: Path) -> Path:
-    """Write the first ``fraction`` of a document pair (and its gold) to ``into``."""
+    """Write the first ``fraction`` of a document pair (and its gold) to ``into``: the text before gold unit
+    number ``cut``, at least one unit, all of them for a document too small to cut."""
     gold = load_gold(doc_dir / "gold.tsv")
     ja = (doc_dir / "ja.txt").read_text(encoding="utf-8")
     en = (doc_dir / "en.txt").read_text(encoding="utf-8")
     cut = max(1, int(len(gold) * fraction))
-    ja_end, en_end = gold[cut].ja[0], gold[cut].en[0]
+    ja_end, en_end = (gold[cut].ja[0], gold[cut].en[0]) if cut < len(gold) else (len(ja), len(en))
     into.mkdir(parents=True, exist_ok=True)
     (into / "ja.txt").write_text(ja[:ja_end], encoding="utf-8")
     (into / "en.txt").write_text(en[:en_end], encoding="utf-8")

@@ -25,8 +25,10 @@ from pathlib import Path
 
 from taiyaku import align as align_stage
 from taiyaku.errors import TaiyakuError
+from taiyaku.glossary import Glossary
 from taiyaku.model import Bead, Segment
 from taiyaku.publish import atomic_write, read_corpus, read_jsonl_objects
+from taiyaku.statement import statement_lock
 
 CORRECTIONS_FILE = "corrections.jsonl"
 REVIEWED_FLAG = "reviewed"
@@ -68,11 +70,13 @@ def load_corrections(path: str | Path) -> list[Correction]:
 def append_correction(path: str | Path, correction: Correction) -> None:
     """Add one correction, keeping every earlier one (rewritten atomically, never truncated)."""
     path = Path(path)
-    existing = path.read_text(encoding="utf-8") if path.is_file() else ""
-    if existing and not existing.endswith("\n"):
-        existing += "\n"
     line = json.dumps(correction.to_dict(), ensure_ascii=False, separators=(",", ":"))
-    atomic_write(path, existing + line + "\n")
+    # Under the statement's lock, so that a concurrent refresh (which swaps the folder) cannot lose it.
+    with statement_lock(path.parent):
+        existing = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if existing and not existing.endswith("\n"):
+            existing += "\n"
+        atomic_write(path, existing + line + "\n")
 
 
 def correction_from_beads(corpus_path: str | Path, bead_ids: Sequence[str], **details: str) -> Correction:
@@ -114,12 +118,12 @@ def _align_gap(
     en: Sequence[Segment],
     ja_indices: Sequence[int],
     en_indices: Sequence[int],
-    glossary: object,
+    glossary: Glossary | None,
 ) -> list[Bead]:
     """Align the segments at the given positions; bead indices are mapped back to the full lists."""
     if not ja_indices and not en_indices:
         return []
-    beads = align_stage.align([ja[i] for i in ja_indices], [en[i] for i in en_indices], glossary=glossary)  # type: ignore[arg-type]
+    beads = align_stage.align([ja[i] for i in ja_indices], [en[i] for i in en_indices], glossary=glossary)
     return [
         Bead(0, tuple(ja_indices[i] for i in b.ja), tuple(en_indices[i] for i in b.en), b.score, b.flags) for b in beads
     ]
@@ -167,7 +171,7 @@ def _locate(
 
 
 def align_with_corrections(
-    ja: Sequence[Segment], en: Sequence[Segment], corrections: Sequence[Correction], *, glossary: object = None
+    ja: Sequence[Segment], en: Sequence[Segment], corrections: Sequence[Correction], *, glossary: Glossary | None = None
 ) -> CorrectedAlignment:
     """Align, forcing every matching correction into a bead of its own (score 1.0, flag ``reviewed``).
 

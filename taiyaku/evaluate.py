@@ -21,14 +21,20 @@ import itertools
 import time
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.model import Bead, Segment
 
+if TYPE_CHECKING:  # importing taiyaku.align loads spaCy: the metric alone must stay light
+    from taiyaku.align.lexicon import GlossaryLike
+
 Span = tuple[int, int]
+# Score bins of the reliability table; the last upper bound is just above 1 so that a score of 1.0 falls in
+# the last bin, [0.99, 1.00].
 RELIABILITY_BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0000001)
 STAGES = ("pull", "normalize", "segment", "align", "publish")
 
@@ -42,19 +48,23 @@ class GoldUnit:
 def load_gold(path: Path) -> list[GoldUnit]:
     """Read ``gold.tsv``; a malformed line raises :class:`TaiyakuError` naming the file and line."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise TaiyakuError(str(path), f"cannot read gold alignment: {exc.strerror}") from exc
-    if not lines or lines[0].split("\t") != ["ja_start", "ja_end", "en_start", "en_end"]:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        problem = exc.strerror if isinstance(exc, OSError) else "not valid UTF-8"
+        raise TaiyakuError(str(path), f"cannot read gold alignment: {problem}") from exc
+    if not lines or lines[0].rstrip().split("\t") != ["ja_start", "ja_end", "en_start", "en_end"]:
         raise TaiyakuError(str(path), "header must be: ja_start ja_end en_start en_end (tab-separated)")
     units: list[GoldUnit] = []
     for number, line in enumerate(lines[1:], start=2):
         if not line.strip():
             continue
-        fields = line.split("\t")
-        if len(fields) != 4 or not all(f.isdigit() for f in fields):
+        fields = line.rstrip().split("\t")
+        # isascii: str.isdigit also accepts digits such as "²" that int() refuses.
+        if len(fields) != 4 or not all(f.isascii() and f.isdigit() for f in fields):
             raise TaiyakuError(f"{path}:{number}", "expected four non-negative integers")
         a, b, c, d = map(int, fields)
+        if a > b or c > d:
+            raise TaiyakuError(f"{path}:{number}", "a span ends before it starts")
         units.append(GoldUnit((a, b), (c, d)))
     return units
 
@@ -200,7 +210,12 @@ class AlignedDocument:
     seconds: dict[str, float]
 
 
-def align_document(doc_dir: Path, glossary: object | None = None) -> AlignedDocument:
+_T = TypeVar("_T")
+
+
+def align_document(
+    doc_dir: Path, glossary: GlossaryLike | Iterable[tuple[str, str]] | None = None
+) -> AlignedDocument:
     """Run the real pipeline (pull → normalize → segment → align) on ``doc_dir``'s ja.txt and en.txt."""
     from taiyaku.align import align
     from taiyaku.normalize import normalize
@@ -209,7 +224,7 @@ def align_document(doc_dir: Path, glossary: object | None = None) -> AlignedDocu
 
     seconds = dict.fromkeys(STAGES, 0.0)
 
-    def timed(stage: str, fn: Callable[[], object]) -> object:
+    def timed(stage: str, fn: Callable[[], _T]) -> _T:
         start = time.perf_counter()
         result = fn()
         seconds[stage] += time.perf_counter() - start
@@ -217,12 +232,12 @@ def align_document(doc_dir: Path, glossary: object | None = None) -> AlignedDocu
 
     ja_doc = timed("pull", lambda: pull(str(doc_dir / "ja.txt")))
     en_doc = timed("pull", lambda: pull(str(doc_dir / "en.txt")))
-    ja_blocks = timed("normalize", lambda: normalize(ja_doc, "ja"))  # type: ignore[arg-type]
-    en_blocks = timed("normalize", lambda: normalize(en_doc, "en"))  # type: ignore[arg-type]
-    ja = timed("segment", lambda: segment(ja_blocks, "ja"))  # type: ignore[arg-type]
-    en = timed("segment", lambda: segment(en_blocks, "en"))  # type: ignore[arg-type]
-    beads = timed("align", lambda: align(ja, en, glossary=glossary))  # type: ignore[arg-type]
-    return AlignedDocument(ja, en, beads, seconds)  # type: ignore[arg-type]
+    ja_blocks = timed("normalize", lambda: normalize(ja_doc, "ja"))
+    en_blocks = timed("normalize", lambda: normalize(en_doc, "en"))
+    ja = timed("segment", lambda: segment(ja_blocks, "ja"))
+    en = timed("segment", lambda: segment(en_blocks, "en"))
+    beads = timed("align", lambda: align(ja, en, glossary=glossary))
+    return AlignedDocument(ja, en, beads, seconds)
 
 
 def evaluate_document(doc_dir: Path, out_dir: Path | None = None) -> tuple[DocumentScore, dict[str, float]]:
@@ -238,10 +253,10 @@ def evaluate_document(doc_dir: Path, out_dir: Path | None = None) -> tuple[Docum
     return score_document(doc_dir.name, gold, result.beads, result.ja, result.en), result.seconds
 
 
-def evaluate_set(set_dir: Path, out_dir: Path | None = None, limit: int | None = None) -> EvalReport:
-    """Evaluate every document of a set (or the first ``limit``) in this process."""
+def evaluate_set(set_dir: Path, out_dir: Path | None = None) -> EvalReport:
+    """Evaluate every document of a set in this process (``taiyaku eval`` runs :mod:`flows.evaluate`)."""
     report = EvalReport(set_dir.name)
-    for doc_dir in set_documents(set_dir)[:limit]:
+    for doc_dir in set_documents(set_dir):
         score, seconds = evaluate_document(doc_dir, out_dir)
         add_document(report, score, seconds)
     return report

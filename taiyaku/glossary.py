@@ -10,12 +10,14 @@ File formats (chosen by extension):
   are ``|``-separated.  Blank lines and lines starting with ``#`` are skipped.  No quoting: a field cannot
   contain a tab or a line break.
 - ``.csv``: the same columns, RFC 4180 quoting (so a field may contain a comma).
-- ``.tbx``: TBX v3 (ISO 30042:2019) with the TBX-Basic dialect, or the older TBX-Basic (TBX 2008,
-  ``martif``) layout.  One concept entry (``conceptEntry``, or ``termEntry`` in TBX 2008) per glossary entry,
-  one language section (``langSec`` / ``langSet``) per language, one term section (``termSec`` / ``tig`` /
-  ``ntig``) per term.  ``administrativeStatus`` maps to the glossary: ``preferredTerm-admn-sts`` → approved,
-  ``admittedTerm-admn-sts`` → variant, ``deprecatedTerm-admn-sts`` / ``supersededTerm-admn-sts`` →
-  forbidden; an English term without a status counts as preferred.  A ``note`` on the entry is its note.
+- ``.tbx``: TBX v3 (ISO 30042:2019) with the TBX-Basic dialect, DCA or DCT style, or the older TBX-Basic
+  (TBX 2008, ``martif``) layout, in the encoding its XML declaration names (UTF-8, UTF-16...).  One
+  concept entry (``conceptEntry``, or ``termEntry`` in TBX 2008) per glossary entry, one language section
+  (``langSec`` / ``langSet``) per language, one term section (``termSec`` / ``tig`` / ``ntig``) per term.
+  ``administrativeStatus`` (a ``termNote`` in DCA style, an element in DCT style) maps to the glossary:
+  ``preferredTerm-admn-sts`` → approved, ``admittedTerm-admn-sts`` → variant, ``deprecatedTerm-admn-sts``
+  / ``supersededTerm-admn-sts`` → forbidden; an English term without a status counts as preferred.  A
+  ``note`` on the entry is its note.
 
 Every format round-trips: TSV → TBX → TSV gives the same entries, notes included.
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,16 +108,20 @@ def load_glossary(path: str | Path) -> Glossary:
     suffix = path.suffix.lower()
     if suffix not in (".tsv", ".csv", ".tbx"):
         raise TaiyakuError(str(path), "unknown glossary format (expected .tsv, .csv or .tbx)")
-    try:
-        data = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise TaiyakuError(f"{path}:{line}", "not valid UTF-8") from None
+    raw = path.read_bytes()
     if suffix == ".tbx":
-        rows = list(_tbx_rows(data, str(path)))
+        rows = list(_tbx_rows(raw, str(path)))  # XML: the declaration or a BOM names the encoding
     else:
+        try:
+            data = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise TaiyakuError(f"{path}:{line}", "not valid UTF-8") from None
         rows = list(_table_rows(data, str(path), "\t" if suffix == ".tsv" else ","))
     return Glossary(_merge_rows(rows, str(path)), source=str(path))
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def _split_list(field: str) -> tuple[str, ...]:
@@ -123,8 +130,9 @@ def _split_list(field: str) -> tuple[str, ...]:
 
 def _table_rows(data: str, where: str, delimiter: str) -> Iterator[_Row]:
     if delimiter == "\t":
-        # TSV has no quoting: a double quote is an ordinary character.
-        numbered = enumerate(data.splitlines(), start=1)
+        # TSV has no quoting: a double quote is an ordinary character.  Lines end at \n, \r\n or \r only
+        # (str.splitlines would also cut a field at U+2028, U+0085 or a form feed, and miscount lines).
+        numbered = enumerate(_LINE_BREAK.split(data), start=1)
         records: Iterator[tuple[int, list[str]]] = (
             (number, line.split("\t")) for number, line in numbered if line.strip() and not line.startswith("#")
         )
@@ -251,10 +259,10 @@ def _children(element: etree._Element, *names: str) -> list[etree._Element]:
     return [child for child in element if _local(child.tag) in names]
 
 
-def _tbx_rows(data: str, where: str) -> Iterator[_Row]:
+def _tbx_rows(data: bytes, where: str) -> Iterator[_Row]:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
     try:
-        root = etree.fromstring(data.encode("utf-8"), parser)
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise TaiyakuError(f"{where}:{exc.lineno}", f"not well-formed XML ({exc.msg})") from None
     if _local(root.tag) not in ("tbx", "martif"):
@@ -308,12 +316,13 @@ def _term_section(term_sec: etree._Element, where: str) -> tuple[str, str, list[
         raise TaiyakuError(f"{where}:{term_sec.sourceline}", "empty term")
     kind = "approved"
     for holder in holders:
-        for note in _children(holder, "termNote"):
-            if note.get("type") == "administrativeStatus":
-                value = _text(note)
-                if value.lower() not in _STATUS_KIND:
-                    raise TaiyakuError(f"{where}:{note.sourceline}", f"unknown administrativeStatus '{value}'")
-                kind = _STATUS_KIND[value.lower()]
+        # DCA style: <termNote type="administrativeStatus">; DCT style (TBX v3): <basic:administrativeStatus>.
+        statuses = [n for n in _children(holder, "termNote") if n.get("type") == "administrativeStatus"]
+        for status in statuses + _children(holder, "administrativeStatus"):
+            value = _text(status)
+            if value.lower() not in _STATUS_KIND:
+                raise TaiyakuError(f"{where}:{status.sourceline}", f"unknown administrativeStatus '{value}'")
+            kind = _STATUS_KIND[value.lower()]
     notes = [_text(n) for n in _children(term_sec, "note") if _text(n)]
     return _text(terms[0]), kind, notes
 
@@ -354,8 +363,18 @@ def _term_sec(lang_sec: etree._Element, text: str, status: str) -> None:
     _sub(term_sec, "termNote", status, type="administrativeStatus")
 
 
+# Characters XML 1.0 does not allow (control characters other than tab and line breaks, U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def render_tbx(glossary: Glossary) -> str:
     """The glossary as TBX v3, TBX-Basic dialect, DCA style (deterministic output)."""
+    for entry in glossary.entries:
+        for field in (entry.ja, entry.en, *entry.variants, *entry.forbidden, entry.note):
+            if _NOT_XML.search(field):
+                raise TaiyakuError(
+                    glossary.source or "glossary", f"{field!r} cannot be written to TBX (a control character)"
+                )
     tbx = etree.Element(f"{{{TBX_NAMESPACE}}}tbx", nsmap={None: TBX_NAMESPACE})
     tbx.set("type", "TBX-Basic")
     tbx.set("style", "dca")
@@ -401,7 +420,7 @@ def write_glossary(glossary: Glossary, path: str | Path) -> None:
 
 def convert_glossary(source: str | Path, destination: str | Path) -> Glossary:
     """Read ``source`` and write it to ``destination`` in the format of its extension (for
-    ``taiyaku glossary export``).  Nothing is written when ``source`` is malformed."""
+    ``taiyaku glossary SRC DST``).  Nothing is written when ``source`` is malformed."""
     destination = Path(destination)
     if destination.suffix.lower() not in (".tsv", ".csv", ".tbx"):
         raise TaiyakuError(str(destination), "unknown glossary format (expected .tsv, .csv or .tbx)")

@@ -13,12 +13,13 @@ ignored, raw-text elements (``script``, ``style``...) skipped to their end tag.
 Main content: the first ``<main>`` (or ``role="main"``) element if there is one, else the ``<article>``
 elements, else the element with ``id="main"``/``"contents"``/``"content"``..., else the whole document.
 Inside it, these are dropped: ``script``, ``style``, ``noscript``, ``template``, ``nav``, ``aside``,
-``footer``, ``form`` (and form controls), ``header`` (outside ``main``/``article``/``section``, where it
-is the site banner; inside them it holds the article's title), ruby annotations (``rt``, ``rp``: the
-reading of 漢字 is not part of the sentence), embedded media, comments, and elements that are ``hidden``,
-``aria-hidden="true"``, ``display:none``, have a navigation/banner/contentinfo/complementary/search role,
-or whose id or class says they are boilerplate (``footer``, ``nav``, ``breadcrumb``, ``pankuzu``,
-``sidebar``...; ``header`` as for the element).
+``footer``, form controls, a ``form`` (unless it holds the document: headings, paragraphs, the main
+content, as on ASP.NET pages that wrap their whole body in one), ``header`` (outside
+``main``/``article``/``section``, where it is the site banner; inside them it holds the article's title),
+ruby annotations (``rt``, ``rp``: the reading of 漢字 is not part of the sentence), embedded media,
+comments, and elements that are ``hidden``, ``aria-hidden="true"``, ``display:none``, have a
+navigation/banner/contentinfo/complementary/search role, or whose id or class says they are boilerplate
+(``footer``, ``nav``, ``breadcrumb``, ``pankuzu``, ``sidebar``...; ``header`` as for the element).
 
 Blocks: ``h1``–``h6`` (and ``role="heading"``) give ``heading``; ``li``, ``dt``, ``dd`` give ``list_item``;
 every other block-level element (``p``, ``div``, ``td``, ``blockquote``, ``pre``...) gives ``paragraph``.
@@ -28,13 +29,13 @@ inside a block.
 
 from __future__ import annotations
 
-import codecs
 import html.entities
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from taiyaku.charset import codecs_for_label
 from taiyaku.model import BlockKind
 from taiyaku.textmap import MappedText, MappedTextBuilder
 
@@ -43,7 +44,7 @@ from taiyaku.textmap import MappedText, MappedTextBuilder
 # --------------------------------------------------------------------------------------------------------
 
 _MARKUP_RE = re.compile(
-    r"""<!--.*?(?:--!?>|\Z)"""  # comment (an unterminated one runs to the end)
+    r"""<!--(?:-?>|.*?(?:--!?>|\Z))"""  # comment: <!--> and <!---> are empty ones; an unterminated one runs to the end
     r"""|<!\[CDATA\[.*?(?:\]\]>|\Z)"""  # CDATA section (foreign content)
     r"""|<![^>]*>?"""  # doctype, bogus comment
     r"""|<\?[^>]*>?"""  # processing instruction (a bogus comment in HTML)
@@ -70,7 +71,7 @@ _RAW_TEXT = frozenset(
 )
 _DROPPED = frozenset(
     {
-        "script", "style", "noscript", "template", "nav", "aside", "footer", "form", "head", "title", "svg", "math",
+        "script", "style", "noscript", "template", "nav", "aside", "footer", "head", "title", "svg", "math",
         "iframe", "object", "embed", "canvas", "button", "select", "option", "optgroup", "textarea", "datalist",
         "dialog", "audio", "video", "map", "rt", "rp",
     }
@@ -95,6 +96,8 @@ _BOILERPLATE_NAMES = frozenset(
     }
 )
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+# Elements that make a <form> around them part of the document (see _holds_document_content).
+_DOCUMENT_CONTENT = _HEADINGS | {"p", "main", "article"}
 _LIST_ITEMS = frozenset({"li", "dt", "dd"})
 _BLOCK_LEVEL = frozenset(
     {
@@ -254,7 +257,7 @@ def _close_implied(open_elements: _OpenElements, name: str) -> None:
 # --------------------------------------------------------------------------------------------------------
 
 
-def decode_text(markup: str, start: int, end: int) -> MappedText:
+def decode_references(markup: str, start: int, end: int) -> MappedText:
     """``markup[start:end]`` with character references decoded, each decoded character mapped to the span
     of its reference (HTML's rules: named references with or without ``;`` as the standard allows,
     numeric references with the Windows-1252 fix-ups, invalid code points as U+FFFD)."""
@@ -338,6 +341,8 @@ def _is_dropped(element: _Element, *, in_section: bool) -> bool:
     tag = element.tag
     if tag in _DROPPED:
         return True
+    if tag == "form" and not _holds_document_content(element):
+        return True  # a search box, a login or contact form
     attrs = element.attrs
     names = {attrs.get("id", "").lower(), *attrs.get("class", "").lower().split()}
     if (tag == "header" or "header" in names) and not in_section:
@@ -347,6 +352,23 @@ def _is_dropped(element: _Element, *, in_section: bool) -> bool:
     if attrs.get("role", "").lower() in _DROPPED_ROLES or not names.isdisjoint(_BOILERPLATE_NAMES):
         return True
     return bool(_DISPLAY_NONE_RE.search(attrs.get("style", "")))
+
+
+def _holds_document_content(form: _Element) -> bool:
+    """Does ``form`` hold the document rather than a search box?  ASP.NET WebForms pages wrap their whole
+    body in one ``<form>``; such a form holds the main content, headings or paragraphs."""
+    stack = [child for child in form.children if isinstance(child, _Element)]
+    while stack:
+        element = stack.pop()
+        attrs = element.attrs
+        if (
+            element.tag in _DOCUMENT_CONTENT
+            or attrs.get("role", "").lower() == "main"
+            or attrs.get("id", "").lower() in _MAIN_IDS
+        ):
+            return True
+        stack.extend(child for child in element.children if isinstance(child, _Element))
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -413,7 +435,7 @@ class _BlockCollector:
             events.extend((child, inner, True) for child in reversed(node.children))
 
     def _text(self, span: tuple[int, int], context: _Context) -> None:
-        text = decode_text(self.markup, *span)
+        text = decode_references(self.markup, *span)
         if not context.preformatted:
             text = text.sub(_WHITESPACE_RE, " ")
             if self._after_line_break:  # the source's indentation after a <br> is not content
@@ -439,23 +461,11 @@ class _BlockCollector:
 # --------------------------------------------------------------------------------------------------------
 
 _META_RE = re.compile(rb"<meta\b([^>]*)>?", re.IGNORECASE)
-_COMMENT_BYTES_RE = re.compile(rb"<!--.*?-->", re.DOTALL)
+_COMMENT_BYTES_RE = re.compile(rb"<!--(?:-?>|.*?--!?>)", re.DOTALL)
 _CHARSET_IN_CONTENT_RE = re.compile(r"""charset\s*=\s*["']?([^\s"';]+)""", re.IGNORECASE)
 
-# WHATWG Encoding Standard labels → the Python codec browsers effectively use for them.
-_JAPANESE_LABELS = {
-    **dict.fromkeys(
-        ("shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis", "windows-31j", "ms932", "cp932"), "cp932"
-    ),
-    **dict.fromkeys(("euc-jp", "euc_jp", "x-euc-jp", "cseucpkdfmtjapanese", "eucjp"), "euc_jp"),
-    **dict.fromkeys(("iso-2022-jp", "csiso2022jp", "iso2022jp"), "iso2022_jp"),
-    **dict.fromkeys(
-        ("utf-8", "utf8", "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "x-unicode20utf8"), "utf-8"
-    ),
-    # A page cannot declare UTF-16 in an ASCII-compatible <meta>; browsers read such pages as UTF-8.
-    **dict.fromkeys(("utf-16", "utf-16le", "utf-16be"), "utf-8"),
-    **dict.fromkeys(("iso-8859-1", "latin1", "l1", "us-ascii", "ascii", "windows-1252", "cp1252"), "cp1252"),
-}
+# A page cannot declare UTF-16 in an ASCII-compatible <meta>; browsers read such pages as UTF-8 (WHATWG).
+_UTF16_LABELS = frozenset({"utf-16", "utf-16le", "utf-16be"})
 
 
 def declared_charset(raw: bytes, limit: int = 4096) -> str | None:
@@ -478,9 +488,7 @@ def declared_charset(raw: bytes, limit: int = 4096) -> str | None:
 
 def _codec_for_label(label: str) -> str | None:
     key = label.strip().strip("\"'").lower()
-    if key in _JAPANESE_LABELS:
-        return _JAPANESE_LABELS[key]
-    try:
-        return codecs.lookup(key).name
-    except LookupError:
-        return None
+    if key in _UTF16_LABELS:
+        return "utf-8"
+    codec_names = codecs_for_label(key)
+    return codec_names[0] if codec_names else None

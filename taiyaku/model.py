@@ -12,6 +12,13 @@ from typing import Literal
 from taiyaku.textmap import MappedText
 
 Lang = Literal["ja", "en"]
+
+# The media types of a SourceDocument (Provenance.media_type): the three kinds of source taiyaku reads.
+TEXT = "text/plain"
+HTML = "text/html"
+PDF = "application/pdf"
+# The pages of a PDF's extracted text layer are joined with this character (a form feed).
+PAGE_SEPARATOR = "\f"
 BlockKind = Literal["heading", "paragraph", "list_item"]
 
 

@@ -80,15 +80,10 @@ from dataclasses import dataclass
 
 from taiyaku import html as html_extract
 from taiyaku.errors import TaiyakuError
-from taiyaku.model import Block, BlockKind, Lang, SourceDocument
+from taiyaku.model import HTML, PAGE_SEPARATOR, PDF, TEXT, Block, BlockKind, Lang, SourceDocument
 from taiyaku.textmap import MappedText, MappedTextBuilder
 
-PLAIN_TEXT = "text/plain"
-HTML = "text/html"
 XHTML = "application/xhtml+xml"
-PDF = "application/pdf"
-
-PAGE_SEPARATOR = "\f"
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -105,7 +100,7 @@ def normalize(doc: SourceDocument, lang: Lang) -> list[Block]:
     media_type = doc.provenance.media_type.split(";")[0].strip().lower()
     if media_type in (HTML, XHTML):
         raw_blocks = html_extract.extract_blocks(doc.text)
-    elif media_type == PLAIN_TEXT:
+    elif media_type == TEXT:
         raw_blocks = plain_text_blocks(doc.text, lang)
     elif media_type == PDF:
         raw_blocks = plain_text_blocks(doc.text, lang, paginated=True)
@@ -127,6 +122,9 @@ def normalize(doc: SourceDocument, lang: Lang) -> list[Block]:
 
 def normalize_text(text: MappedText, lang: Lang) -> MappedText:
     """NFKC per cluster, invisible characters dropped, white space folded, stripped (offsets kept)."""
+    # A broken PDF text layer can carry lone surrogates, which no tokenizer accepts: mark them as
+    # undecodable instead.
+    text = _replace_all(text, _LONE_SURROGATE_RE, "\ufffd")
     text = nfkc(text)
     text = _replace_all(text, _INVISIBLE_RE, "")
     text = _replace_all(text, _HORIZONTAL_SPACE_RE, " ")
@@ -170,6 +168,7 @@ _JAPANESE_CHARS = (
 _JAPANESE_RE = re.compile(f"[{_JAPANESE_CHARS}]")
 _SPACE_NEXT_TO_JAPANESE_RE = re.compile(f"(?<=[{_JAPANESE_CHARS}]) +| +(?=[{_JAPANESE_CHARS}])")
 
+_LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0b\x0e-\x1f\x7f]+")
 # Only what needs changing: runs of two or more, or white space other than a plain space / line break.
 _HORIZONTAL_SPACE_RE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
@@ -177,8 +176,10 @@ _LINE_BREAK_RUN_RE = re.compile(r" \n[\n ]*|\n[\n ]+")
 
 # Combining marks that NFKC may compose with the preceding base character (general category M*), plus the
 # half-width (semi-)voiced sound marks (category Lm) and Hangul conjoining vowels/finals.
-_CLUSTER_EXTENDERS = "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0900-\u0903\u093a-\u094f\u1160-\u11ff" \
+_CLUSTER_EXTENDERS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0900-\u0903\u093a-\u094f\u1160-\u11ff"
     "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u302a-\u302f\u3099\u309a\ufe00-\ufe0f\ufe20-\ufe2f\uff9e\uff9f"
+)
 
 
 @functools.cache
@@ -521,9 +522,7 @@ def _trailing_space_convention(lines: list[_Line], full_width: int, lang: Lang) 
     wraps = [
         line
         for line in lines
-        if line.width >= _FULL * full_width
-        and not sentence_end.search(line.text)
-        and _JAPANESE_RE.match(line.text[-1])
+        if line.width >= _FULL * full_width and not sentence_end.search(line.text) and _JAPANESE_RE.match(line.text[-1])
     ]
     finals = [line for line in finals if _JAPANESE_RE.match(line.text[-1])]
     if len(finals) < 3 or len(wraps) < 3:

@@ -49,10 +49,13 @@ class NumberMention:
 
 
 def canonical(value: Decimal) -> str:
-    """``Decimal`` → "2014", "1.5" (no exponent, no trailing zeros)."""
-    if value == value.to_integral_value():
-        return str(int(value))
-    return format(value.normalize(), "f")
+    """``Decimal`` → "2014", "1.5" (no exponent, no trailing zeros).
+
+    Formatted as a decimal, never through ``int``: Python refuses to print an int of more than 4,300
+    digits, and a text may hold a longer run of digits (a table flattened into one line, digits of pi).
+    """
+    integral = value.to_integral_value()
+    return format(integral if value == integral else value.normalize(), "f")
 
 
 # --- Japanese -------------------------------------------------------------------------------------------
@@ -353,8 +356,8 @@ def english_numbers(text: str) -> list[NumberMention]:
         mentions.append(found)
         # "two decades" also stands for 20, "three dozen" for 36.
         if i < len(tokens) and tokens[i].group(0).lower() in _EN_MULTIPLIERS and "." not in found.value:
-            product = int(found.value) * _EN_MULTIPLIERS[tokens[i].group(0).lower()]
-            mentions.append(NumberMention(str(product), text[found.start : tokens[i].end()], found.start,
+            product = Decimal(found.value) * _EN_MULTIPLIERS[tokens[i].group(0).lower()]
+            mentions.append(NumberMention(canonical(product), text[found.start : tokens[i].end()], found.start,
                                           tokens[i].end(), weak=True))
             i += 1
     return _with_identifiers(text, mentions, strong=False)

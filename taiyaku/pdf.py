@@ -18,11 +18,11 @@ import io
 import logging
 
 import pypdf
-from pypdf.errors import FileNotDecryptedError, PdfReadError
+from pypdf.errors import FileNotDecryptedError, PyPdfError
 
 from taiyaku.errors import TaiyakuError
+from taiyaku.model import PAGE_SEPARATOR
 
-PAGE_SEPARATOR = "\f"
 # Recorded as Provenance.encoding for PDFs: the offsets depend on the extractor and its version.
 EXTRACTOR = f"pdf-text-layer (pypdf {pypdf.__version__})"
 
@@ -37,13 +37,17 @@ def extract_pdf_text(raw: bytes, where: str) -> str:
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         reader = pypdf.PdfReader(io.BytesIO(raw))
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise TaiyakuError(where, "the PDF is encrypted with a password; taiyaku cannot read its text")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        encrypted = reader.is_encrypted and not reader.decrypt("")
+        pages = [] if encrypted else [page.extract_text() or "" for page in reader.pages]
     except FileNotDecryptedError:
-        raise TaiyakuError(where, "the PDF is encrypted with a password; taiyaku cannot read its text") from None
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise TaiyakuError(where, f"not a readable PDF: {exc}") from None
+        encrypted = True
+    except (PyPdfError, NotImplementedError, AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:
+        # pypdf's parser is not hardened against damaged files: besides its own errors (PdfReadError,
+        # LimitReachedError...) it lets built-in ones escape (NotImplementedError for a garbled filter
+        # name, AttributeError...).  Here they all mean the same: these bytes are no PDF pypdf can read.
+        raise TaiyakuError(where, f"not a readable PDF: {_one_line(exc)}") from None
+    if encrypted:
+        raise TaiyakuError(where, "the PDF is encrypted with a password; taiyaku cannot read its text")
     if not pages:
         raise TaiyakuError(where, "the PDF has no pages")
     if not any(page.strip() for page in pages):
@@ -53,3 +57,9 @@ def extract_pdf_text(raw: bytes, where: str) -> str:
             " probably a scanned document; run OCR on it first",
         )
     return PAGE_SEPARATOR.join(pages)
+
+
+def _one_line(exc: BaseException, limit: int = 200) -> str:
+    """An exception's message as one short line (pypdf's can span lines or list a whole font encoding)."""
+    message = " ".join(str(exc).split()) or type(exc).__name__
+    return message if len(message) <= limit else message[: limit - 1] + "…"

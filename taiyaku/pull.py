@@ -48,15 +48,13 @@ from urllib.request import url2pathname
 import httpx
 
 from taiyaku import __version__
+from taiyaku.charset import EUC_JP_CODECS, SHIFT_JIS_CODECS, codecs_for_label
 from taiyaku.errors import TaiyakuError
 from taiyaku.html import declared_charset
-from taiyaku.model import Provenance, SourceDocument
+from taiyaku.model import HTML, PDF, TEXT, Provenance, SourceDocument
 
 USER_AGENT = f"taiyaku/{__version__}"
 
-TEXT = "text/plain"
-HTML = "text/html"
-PDF = "application/pdf"
 
 # Response headers worth keeping in the provenance: they identify the version that was fetched (and let a
 # later refresh ask "changed since?") and say how the bytes were meant to be read.
@@ -79,36 +77,6 @@ _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"%!PS", "a PostScript file"),
 )
 
-# Charset labels as they appear in HTTP headers and <meta> tags → the Python codecs to try, in order.  Every
-# "Shift_JIS" label means Microsoft's CP932 in practice (Japanese government pages use its NEC/IBM
-# extensions, e.g. circled digits); JIS X 0213 variants come second for the rare page that needs them.
-# Latin-1 and ASCII labels mean windows-1252, as in every browser (WHATWG Encoding Standard).
-_SHIFT_JIS = ("cp932", "shift_jis_2004")
-_EUC_JP = ("euc_jp", "euc_jis_2004")
-_CHARSET_CODECS: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(
-        (
-            "shift_jis",
-            "shift-jis",
-            "sjis",
-            "x-sjis",
-            "ms_kanji",
-            "csshiftjis",
-            "windows-31j",
-            "cp932",
-            "ms932",
-            "x-ms-cp932",
-        ),
-        _SHIFT_JIS,
-    ),
-    **dict.fromkeys(("euc-jp", "euc_jp", "eucjp", "x-euc-jp", "cseucpkdfmtjapanese"), _EUC_JP),
-    **dict.fromkeys(("iso-2022-jp", "iso2022_jp", "csiso2022jp"), ("iso2022_jp", "iso2022_jp_ext", "iso2022_jp_2004")),
-    **dict.fromkeys(("utf-8", "utf8", "unicode-1-1-utf-8"), ("utf-8",)),
-    **dict.fromkeys(
-        ("iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "windows-1252", "cp1252"),
-        ("cp1252",),
-    ),
-}
 # Python's cp932 maps the single bytes 0xFD-0xFF (unused in Shift_JIS) to private-use characters instead
 # of failing: in undeclared text they mean the bytes are not Shift_JIS (or are corrupt).
 _CP932_STRAY_BYTES = re.compile("[\uf8f1-\uf8f3]")
@@ -127,8 +95,8 @@ class FetchLimits:
     timeout: float = 30.0  # seconds to connect, and the longest silence allowed while reading
     total_timeout: float = 600.0  # seconds for a whole download: a server trickling bytes never stalls a run
     max_redirects: int = 10
-    # Retries after the first attempt (retryable failures only).  None by default: in the flow, the
-    # Prefect task's retries are the one retrying layer, and each attempt is a single fetch.
+    # Retries after the first attempt (retryable failures only).  0 by default: in the flow, the Prefect
+    # task's retries are the one retrying layer, and each attempt is a single fetch.
     retries: int = 0
     backoff: float = 2.0  # seconds before the first retry; doubles each time
     max_retry_wait: float = 120.0  # a longer Retry-After fails now instead of hanging the run
@@ -249,18 +217,36 @@ def fetch(
     """
     if not source or not source.strip():
         raise TaiyakuError("<source>", "empty source: give a path, file:// or http(s):// URL")
-    scheme_match = _URL_SCHEME.match(source)
-    scheme = scheme_match.group(1).lower() if scheme_match else ""
-    # "C:\\..." on Windows is a drive letter, not a URL scheme.
-    if scheme_match and not (len(scheme) == 1 and not scheme_match.group(2)):
-        if scheme in ("http", "https"):
-            return _fetch_http(source, limits, etag=etag, last_modified=last_modified)
-        if scheme == "file":
-            return _read_file(_file_url_path(source), source, content_type, limits.max_bytes)
-        raise TaiyakuError(
-            source, f"unsupported URL scheme '{scheme}:' (taiyaku reads http://, https://, file:// and paths)"
-        )
-    return _read_file(Path(source).expanduser(), source, content_type, limits.max_bytes)
+    if "\x00" in source:  # no path or URL holds one (and pathlib raises ValueError on it)
+        raise TaiyakuError(repr(source), "a NUL character in the source name")
+    scheme = url_scheme(source)
+    if scheme is None:
+        return _read_file(Path(source).expanduser(), source, content_type, limits.max_bytes)
+    if scheme in ("http", "https"):
+        return _fetch_http(source, limits, etag=etag, last_modified=last_modified)
+    if scheme == "file":
+        return _read_file(_file_url_path(source), source, content_type, limits.max_bytes)
+    raise TaiyakuError(
+        source, f"unsupported URL scheme '{scheme}:' (taiyaku reads http://, https://, file:// and paths)"
+    )
+
+
+def url_scheme(source: str) -> str | None:
+    """The (lower-case) scheme of ``source`` if it is a URL, ``None`` if it is a local path.
+
+    ``scheme://...`` and ``file:...`` are URLs.  Without ``//``, ``name:...`` is a path when a file of
+    that name exists (a colon is legal in a file name: ``ja:v2.txt``) or ``name`` is a Windows drive
+    letter (``C:\\...``); otherwise it is a URL with a scheme taiyaku does not read (``mailto:``).
+    """
+    match = _URL_SCHEME.match(source)
+    if match is None:
+        return None
+    scheme = match.group(1).lower()
+    if match.group(2) or scheme == "file":
+        return scheme
+    if len(scheme) == 1 or ("\x00" not in source and Path(source).expanduser().exists()):
+        return None
+    return scheme
 
 
 def _file_url_path(url: str) -> Path:
@@ -279,9 +265,14 @@ def _read_file(path: Path, source: str, content_type: str | None, max_bytes: int
         size = path.stat().st_size
         if size > max_bytes:
             raise TaiyakuError(source, f"file is {size} bytes, over the {max_bytes}-byte limit (max_bytes)")
-        content = path.read_bytes()
+        # Read at most one byte more than allowed: a pipe, a device or a file still growing has no
+        # trustworthy size, and the limit must hold for them too.
+        with path.open("rb") as stream:
+            content = stream.read(max_bytes + 1)
     except OSError as exc:
         raise TaiyakuError(source, f"cannot read: {exc.strerror or exc}") from None
+    if len(content) > max_bytes:
+        raise TaiyakuError(source, f"more than {max_bytes} bytes, over the limit (max_bytes)")
     from taiyaku.snapshot import read_record, record_path  # snapshot builds on this module
 
     record = read_record(path)
@@ -354,10 +345,11 @@ def _fetch_http_once(client: httpx.Client, url: str, limits: FetchLimits) -> Fet
             final_url = str(response.url)
             via = "" if final_url == url else f" (redirected to {final_url})"
             status = response.status_code
+            answer = f"HTTP {status} {response.reason_phrase}".rstrip() + via  # a server may send no reason
             if status >= 400:
                 raise FetchError(
                     url,
-                    f"HTTP {status} {response.reason_phrase}{via}".rstrip(),
+                    answer,
                     retryable=status == 429 or status >= 500,
                     status=status,
                     retry_after=_retry_after(response.headers.get("retry-after")),
@@ -367,7 +359,7 @@ def _fetch_http_once(client: httpx.Client, url: str, limits: FetchLimits) -> Fet
             if status == 304 and conditional:
                 return Fetched(url, b"", None, _url_name(final_url), final_url, fetched_at, status, recorded)
             if status not in (200, 203):  # 206 and the like would be part of the document, not all of it
-                raise FetchError(url, f"unexpected HTTP {status} {response.reason_phrase}{via}", retryable=False)
+                raise FetchError(url, f"unexpected {answer}", retryable=False)
             declared_length = _content_length(response.headers)
             if declared_length is not None and declared_length > max_bytes:
                 raise FetchError(
@@ -472,7 +464,7 @@ def decode_source(fetched: Fetched) -> SourceDocument:
         raise TaiyakuError(where, "empty file (0 bytes)")
     media_type = sniff_media_type(raw, fetched.content_type, fetched.name, where)
     if media_type == PDF:
-        from taiyaku.pdf import EXTRACTOR, extract_pdf_text
+        from taiyaku.pdf import EXTRACTOR, extract_pdf_text  # pypdf is loaded only when a PDF comes
 
         text = extract_pdf_text(raw, where)
         encoding = EXTRACTOR
@@ -542,16 +534,6 @@ def sniff_media_type(raw: bytes, content_type: str | None, name: str, where: str
     raise TaiyakuError(where, f"content type {declared} is not something taiyaku reads (text, HTML or PDF)")
 
 
-def _codecs_for(label: str) -> tuple[str, ...]:
-    label = label.strip().lower()
-    if label in _CHARSET_CODECS:
-        return _CHARSET_CODECS[label]
-    try:
-        return (codecs.lookup(label).name,)
-    except LookupError:
-        return ()
-
-
 def decode_text(raw: bytes, where: str, declared: Sequence[str | None] = ()) -> tuple[str, str]:
     """Decode ``raw`` strictly; returns ``(text, codec)``.
 
@@ -561,10 +543,13 @@ def decode_text(raw: bytes, where: str, declared: Sequence[str | None] = ()) -> 
     """
     if raw.startswith(codecs.BOM_UTF8):
         return _strict(raw, "utf-8-sig", where, "starts with a UTF-8 byte-order mark but is not valid UTF-8")
+    # UTF-32 first: its little-endian mark begins with UTF-16's (FF FE), followed by two NUL bytes.
+    if raw.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return _strict(raw, "utf-32", where, "starts with a UTF-32 byte-order mark but is not valid UTF-32")
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(raw, "utf-16", where, "starts with a UTF-16 byte-order mark but is not valid UTF-16")
     for label in declared:
-        for codec in _codecs_for(label or ""):
+        for codec in codecs_for_label(label or ""):
             text = _try_decode(raw, codec)
             if text is not None:
                 return text, codec
@@ -573,7 +558,7 @@ def decode_text(raw: bytes, where: str, declared: Sequence[str | None] = ()) -> 
         return text, "utf-8"
     candidates = [
         (text, codec)
-        for codec in (*_SHIFT_JIS, *_EUC_JP)
+        for codec in (*SHIFT_JIS_CODECS, *EUC_JP_CODECS)
         if (text := _try_decode(raw, codec)) is not None and not _CP932_STRAY_BYTES.search(text)
     ]
     if candidates:
@@ -601,7 +586,7 @@ def _strict(raw: bytes, codec: str, where: str, problem: str) -> tuple[str, str]
 def _try_decode(raw: bytes, codec: str) -> str | None:
     try:
         return raw.decode(codec)
-    except UnicodeDecodeError:
+    except UnicodeError:  # UnicodeDecodeError, or the bare UnicodeError some stateful codecs raise
         return None
 
 

@@ -3,6 +3,8 @@
 Japanese runs through GiNZA's Sudachi tokenizer only (the parser is ~100x slower and adds nothing to
 sentence splitting) followed by :func:`ja_sentence_boundaries`; English runs through spaCy's rule-based
 tokenizer followed by :func:`en_sentence_boundaries`.  Each component has one job: mark sentence starts.
+A paragraph of any length is accepted: a Japanese one longer than Sudachi's input limit is tokenized in
+pieces (:func:`japanese_tokens`), and the components see the whole paragraph.
 
 Headings and list items are never split: a block of those kinds is one segment.  A line break inside a
 paragraph block is a hard boundary (a line without closing punctuation that sits above a paragraph is a
@@ -14,11 +16,15 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
 
+import numpy as np
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+from sudachipy import Morpheme, SplitMode
 
 from taiyaku.language import is_japanese_char
 from taiyaku.model import Block, Lang, Segment
@@ -133,9 +139,15 @@ def ja_sentence_boundaries(doc: Doc) -> Doc:
         # A bullet or a reference mark inside a line starts an item or a note whose line break was lost.
         if depths[k] == 0 and doc[k].text[0] in _JA_BULLETS:
             starts[k] = True
-    for token, start in zip(doc, starts, strict=True):
-        token.is_sent_start = start
+    _set_sentence_starts(doc, starts)
     return doc
+
+
+def _set_sentence_starts(doc: Doc, starts: list[bool]) -> None:
+    """Mark the sentence starts in one pass (each ``token.is_sent_start = ...`` scans the whole doc for a
+    parse, which made long paragraphs quadratic)."""
+    values = np.where(np.array(starts, dtype=bool), 1, -1).astype(np.uint64)  # SENT_START: 1 yes, -1 no
+    doc.from_array([SENT_START], values[:, np.newaxis])
 
 
 def _split_run_in_items(doc: Doc, starts: list[bool], depths: list[int], is_break: Callable[[Doc, int], bool]) -> None:
@@ -148,15 +160,16 @@ def _split_run_in_items(doc: Doc, starts: list[bool], depths: list[int], is_brea
     bounds = [k for k, start in enumerate(starts) if start] + [len(doc)]
     for a, b in itertools.pairwise(bounds):
         last = b - 1
-        while last > a and (doc[last].is_space or doc[last].text in _JA_CLOSERS | _EN_CLOSERS):
+        while last > a and (doc[last].is_space or doc[last].text in _ANY_CLOSER):
             last -= 1
-        if doc[last].text[-1:] in _JA_TERMINALS | {"."}:
+        if doc[last].text[-1:] in _FINAL_STOPS:
             continue
         for k in range(a + 1, b - 1):
             if depths[k] == 0 and doc[k].text in (")", "）") and is_break(doc, k):
                 starts[k + 1] = True
 
 
+_FINAL_STOPS = _JA_TERMINALS | {"."}
 _JA_BULLETS = frozenset("■□●○◆◇▼▽★☆※▪▫")
 _RUN_IN_BRACKET = re.compile(r"[（(]([^（()）]{1,40})[）)]")
 _RUN_IN_CONTENT = re.compile(r"^(?:[ぁ-ゖー・ 　]+|[0-9]{3,4}年?)$")  # a kana reading, or a year
@@ -213,14 +226,16 @@ def _is_japanese_full_stop(doc: Doc, i: int) -> bool:
     return is_japanese_char(before) and (not after or is_japanese_char(after) or after in _JA_BRACKETS)
 
 
+# --- English --------------------------------------------------------------------------------------------
+
+
 def _word_set(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-# --- English --------------------------------------------------------------------------------------------
-
 _EN_TERMINALS = frozenset({".", "!", "?", "…", "...", "?!", "!?"})
 _EN_CLOSERS = frozenset({'"', "'", "”", "’", ")", "]", "}", "»"})
+_ANY_CLOSER = _JA_CLOSERS | _EN_CLOSERS  # _split_run_in_items serves both languages
 _EN_OPENERS = frozenset({'"', "'", "“", "‘", "(", "[", "«"})
 # Abbreviations after which a sentence (practically) never ends: titles before names, Latin connectives.
 _EN_NEVER_FINAL = _word_set(
@@ -273,8 +288,7 @@ def en_sentence_boundaries(doc: Doc) -> Doc:
             starts[end + 1] = True
         i = end + 1
     _split_run_in_items(doc, starts, [0] * n, _en_item_break)
-    for token, start in zip(doc, starts, strict=True):
-        token.is_sent_start = start
+    _set_sentence_starts(doc, starts)
     return doc
 
 
@@ -343,7 +357,8 @@ def japanese_nlp() -> Language:
     """GiNZA's Sudachi tokenizer (split mode C) + the Japanese sentence-boundary component.
 
     The one Japanese loader of the code base: the aligner and the terminology checker reuse its
-    tokenizer (``japanese_nlp().tokenizer.tokenizer`` is the SudachiPy tokenizer) for normalized forms.
+    tokenizer through :func:`japanese_tokens` and :func:`japanese_morphemes`, which also take texts
+    longer than Sudachi's input limit.
     """
     _use_numpy_ops()
     nlp = spacy.load("ja_ginza", exclude=list(_GINZA_EXCLUDE))
@@ -366,6 +381,62 @@ def _use_numpy_ops() -> None:
     set_current_ops(NumpyOps(use_blis=False))
 
 
+# SudachiPy refuses an input of more UTF-8 bytes than this ("Input is too long"): about 16k Japanese
+# characters, less than one paragraph of a book with few line breaks, or one heading run over a page.
+SUDACHI_MAX_BYTES = 49149
+# Where a cut practically never splits a token: after a line break or a sentence terminal.
+_PIECE_ENDS = frozenset("\n。！？!?")
+
+
+def sudachi_pieces(text: str, max_bytes: int = SUDACHI_MAX_BYTES) -> list[str]:
+    """``text`` cut into consecutive pieces of at most ``max_bytes`` UTF-8 bytes that SudachiPy accepts.
+
+    Each piece is as long as it can be: it ends after the last line break or sentence terminal that fits,
+    or, in a run with neither (garbled text, a flattened table), after the last character that fits.
+    """
+    if len(text) * 4 <= max_bytes or len(text.encode("utf-8")) <= max_bytes:
+        return [text]
+    # size_before[k]: UTF-8 bytes of text[:k].
+    size_before = list(itertools.accumulate((len(char.encode("utf-8")) for char in text), initial=0))
+    pieces: list[str] = []
+    start = 0
+    while start < len(text):
+        # text[start:fits] fits (one character at least, or a max_bytes below 4 would never advance)
+        fits = max(bisect_right(size_before, size_before[start] + max_bytes) - 1, start + 1)
+        end = fits
+        if fits < len(text):
+            end = next((k + 1 for k in range(fits - 1, start, -1) if text[k] in _PIECE_ENDS), fits)
+        pieces.append(text[start:end])
+        start = end
+    return pieces
+
+
+def japanese_tokens(text: str) -> Doc:
+    """GiNZA's tokens (Sudachi split mode C, ``user_data["sub_tokens"]`` included) of a text of any length.
+
+    A text too long for Sudachi is tokenized piece by piece (:func:`sudachi_pieces`) and the pieces'
+    tokens joined into one Doc, so that the sentence component still sees the whole paragraph.
+    """
+    tokenizer = japanese_nlp().tokenizer
+    pieces = sudachi_pieces(text)
+    if len(pieces) == 1:
+        return tokenizer(text)
+    docs = [tokenizer(piece) for piece in pieces]
+    doc = Doc.from_docs(docs, ensure_whitespace=False, exclude=["user_data"])
+    doc.user_data["sub_tokens"] = [
+        sub for piece in docs for sub in (piece.user_data.get("sub_tokens") or [None] * len(piece))
+    ]
+    return doc
+
+
+def japanese_morphemes(text: str, mode: SplitMode = SplitMode.C) -> Iterator[Morpheme]:
+    """SudachiPy's morphemes of a text of any length, pieces as in :func:`japanese_tokens` (so a
+    morpheme's ``begin()``/``end()`` count from the start of its piece)."""
+    tokenizer = japanese_nlp().tokenizer.tokenizer
+    for piece in sudachi_pieces(text):
+        yield from tokenizer.tokenize(piece, mode)
+
+
 _SPACE_RUN = re.compile(r"\s+")
 
 
@@ -376,9 +447,12 @@ def segment(blocks: list[Block], lang: Lang) -> list[Segment]:
     ``start``/``end`` is its span in the decoded source (through the block's :class:`MappedText`).
     """
     nlp = japanese_nlp() if lang == "ja" else english_nlp()
+    # Tokenize outside nlp.pipe: Sudachi's input limit (japanese_tokens) and spaCy's max_length (a
+    # safeguard for parsers, which these pipelines do not have) must not refuse a long paragraph.
+    tokenize = japanese_tokens if lang == "ja" else nlp.tokenizer
     segments: list[Segment] = []
     paragraphs = [block for block in blocks if block.kind == "paragraph"]
-    docs = iter(nlp.pipe((block.text.text for block in paragraphs), batch_size=64))
+    docs = iter(nlp.pipe((tokenize(block.text.text) for block in paragraphs), batch_size=64))
     for block in blocks:
         if block.kind == "paragraph":
             doc = next(docs)

@@ -31,32 +31,39 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.model import Provenance
+from taiyaku.model import HTML, PDF, TEXT, Lang, Provenance
 from taiyaku.pull import (
-    HTML,
-    PDF,
     RETRYING_LIMITS,
-    TEXT,
     Fetched,
     FetchLimits,
     decode_source,
     fetch,
+    url_scheme,
     utc_timestamp,
 )
-from taiyaku.statement import STATEMENT_FILE, SideSource, Statement, check_statement_id, load_statement
+from taiyaku.statement import (
+    STATEMENT_FILE,
+    SideSource,
+    Statement,
+    check_statement_id,
+    is_url,
+    load_statement,
+    statement_lock,
+)
 
 PROVENANCE_SUFFIX = ".provenance.json"
 _EXTENSIONS = {PDF: "pdf", HTML: "html", TEXT: "txt"}
-_SIDES = ("ja", "en")
+_SIDES: tuple[Lang, ...] = ("ja", "en")
 
 
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """One side's fetched bytes, ready to be written as ``<lang>.<ext>`` plus its provenance record."""
 
-    lang: str
+    lang: Lang
     content: bytes
     provenance: Provenance
 
@@ -82,24 +89,46 @@ def read_record(snapshot_file: Path) -> Provenance | None:
     path = record_path(snapshot_file)
     if not path.is_file():
         return None
+    where = str(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        headers = data.get("headers", {})
-        if not isinstance(headers, dict):
-            raise TypeError("headers")
-        return Provenance(
-            source=str(data["source"]),
-            sha256=str(data["sha256"]),
-            bytes=int(data["bytes"]),
-            media_type=str(data["media_type"]),
-            encoding=str(data["encoding"]),
-            final_url=data.get("final_url"),
-            fetched_at=data.get("fetched_at"),
-            status=data.get("status"),
-            headers={str(k): str(v) for k, v in headers.items()},
-        )
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
-        raise TaiyakuError(str(path), "not a valid provenance record (JSON written by `taiyaku add`)") from None
+    except OSError as exc:
+        raise TaiyakuError(where, f"cannot read: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise TaiyakuError(where, f"not a valid provenance record (JSON written by `taiyaku add`): {exc}") from None
+    if not isinstance(data, dict):
+        raise TaiyakuError(where, "not a valid provenance record (JSON written by `taiyaku add`): not an object")
+    headers = data.get("headers", {})
+    if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
+        raise TaiyakuError(where, "'headers' must be an object of strings")
+    sha256 = _record_field(data, "sha256", str, where)
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+        raise TaiyakuError(where, "'sha256' must be 64 lower-case hex digits")
+    return Provenance(
+        source=_record_field(data, "source", str, where),
+        sha256=sha256,
+        bytes=_record_field(data, "bytes", int, where),
+        media_type=_record_field(data, "media_type", str, where),
+        encoding=_record_field(data, "encoding", str, where),
+        final_url=_record_field(data, "final_url", str, where, required=False),
+        fetched_at=_record_field(data, "fetched_at", str, where, required=False),
+        status=_record_field(data, "status", int, where, required=False),
+        headers=dict(headers),
+    )
+
+
+def _record_field(
+    data: dict[str, Any], key: str, kind: type[str] | type[int], where: str, *, required: bool = True
+) -> Any:
+    """``data[key]`` if it is a ``kind`` (``None`` for an optional key that is absent or null)."""
+    value = data.get(key)
+    if value is None and not required:
+        return None
+    # bool is an int to Python, never to a provenance record.
+    if not isinstance(value, kind) or isinstance(value, bool):
+        expected = "a string" if kind is str else "an integer"
+        raise TaiyakuError(where, f"provenance record field '{key}' must be {expected}")
+    return value
 
 
 def _sha256_file(path: Path) -> str:
@@ -114,15 +143,20 @@ def _sha256_file(path: Path) -> str:
 
 
 def verify_snapshot(statement: Statement) -> None:
-    """Raise :class:`TaiyakuError` if a registered source (one with a ``sha256``) is missing or changed."""
+    """Raise :class:`TaiyakuError` if a local source of ``statement`` is missing, or one registered with a
+    ``sha256`` (a snapshot) has changed.  URL sources are not checked here: they are fetched by the run."""
     for lang in _SIDES:
         side: SideSource = getattr(statement, lang)
-        if side.sha256 is None or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", side.source):
+        if is_url(side.source):
             continue
         path = Path(side.source)
         if not path.is_file():
-            hint = f"; `taiyaku run --refresh {statement.folder}` fetches it again from {side.url}" if side.url else ""
+            hint = ""
+            if side.url and (side.sha256 is not None or record_path(path).is_file()):  # what refresh restores
+                hint = f"; `taiyaku run --refresh {statement.folder}` fetches it again from {side.url}"
             raise TaiyakuError(str(statement.file), f"the registered {lang} source {path.name} is missing{hint}")
+        if side.sha256 is None:
+            continue
         digest = _sha256_file(path)
         if digest != side.sha256:
             hint = " or run `taiyaku run --refresh` to fetch it again" if side.url else ""
@@ -137,20 +171,20 @@ def verify_snapshot(statement: Statement) -> None:
 
 
 def take_snapshot(
-    lang: str,
+    lang: Lang,
     source: str,
     *,
     limits: FetchLimits = RETRYING_LIMITS,
 ) -> Snapshot:
     """Fetch ``source`` and decode it once; local paths are recorded as absolute ``file://`` URLs so a
     refresh finds them again."""
-    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", source) and source.strip():
+    if source.strip() and "\x00" not in source and url_scheme(source) is None:
         path = Path(source).expanduser()
         source = path.resolve().as_uri() if path.exists() else source
     return _snapshot(lang, fetch(source, limits=limits))
 
 
-def _snapshot(lang: str, fetched: Fetched) -> Snapshot:
+def _snapshot(lang: Lang, fetched: Fetched) -> Snapshot:
     """Decode ``fetched`` once (a source taiyaku cannot read is refused now, not at the first run); a local
     file gets the time it was read as its fetch time."""
     provenance = decode_source(fetched).provenance
@@ -181,12 +215,12 @@ def add_statement(
     corpora = Path(corpora_dir).resolve()
     folder = corpora / statement_id
     if folder.exists() and not overwrite:
-        raise TaiyakuError(
-            str(folder),
-            "a statement with this id already exists (choose another id, or replace it: taiyaku add --replace)",
-        )
+        raise _already_exists(folder)
     if date:
         try:
+            # Python 3.11 also accepts 20140313 and 2014-W11-4: statement.toml keeps the extended form only.
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+                raise ValueError(date)
             dt.date.fromisoformat(date)
         except ValueError:
             raise TaiyakuError(date, "the date must be YYYY-MM-DD") from None
@@ -213,7 +247,10 @@ def add_statement(
             snapshots=snapshots,
         )
         (staging / STATEMENT_FILE).write_text(statement_toml, encoding="utf-8")
-        _replace_folder(staging, folder)
+        if overwrite:
+            _replace_folder(staging, folder)
+        else:
+            _move_into_place(staging, folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         if created_corpora:
@@ -221,6 +258,26 @@ def add_statement(
                 corpora.rmdir()
         raise
     return load_statement(folder)
+
+
+def _already_exists(folder: Path) -> TaiyakuError:
+    return TaiyakuError(
+        str(folder),
+        "a statement with this id already exists (choose another id, or replace it: taiyaku add --replace)",
+    )
+
+
+def _move_into_place(staging: Path, folder: Path) -> None:
+    """Rename ``staging`` to ``folder``, which must not exist: another ``taiyaku add`` of the same id may
+    have finished while this one was fetching, and its statement is not this one's to replace."""
+    if folder.exists():
+        raise _already_exists(folder)
+    try:
+        staging.rename(folder)
+    except OSError:  # created in the instant since the check (rename refuses a non-empty folder)
+        if folder.exists():
+            raise _already_exists(folder) from None
+        raise
 
 
 def _glossary_reference(glossary: Path, folder: Path) -> str:
@@ -332,11 +389,17 @@ def refresh_statement(
 
 
 def _apply_refresh(statement: Statement, changed: list[tuple[SideSource, Snapshot]]) -> None:
+    with statement_lock(statement.folder):
+        _rebuild_with(statement, changed)
+
+
+def _rebuild_with(statement: Statement, changed: list[tuple[SideSource, Snapshot]]) -> None:
+    """Copy the statement folder, put the new snapshots into the copy, and swap the copy in."""
     folder = statement.folder
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".refreshing", dir=folder.parent))
     try:
         shutil.copytree(folder, staging, dirs_exist_ok=True)
-        toml_text = (staging / STATEMENT_FILE).read_text(encoding="utf-8")
+        toml_text = (staging / STATEMENT_FILE).read_text(encoding="utf-8-sig")  # as load_statement reads it
         for side, snapshot in changed:
             old = staging / Path(side.source).name
             if Path(side.source).resolve().parent == folder and old.name != snapshot.file_name:

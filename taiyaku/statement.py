@@ -31,8 +31,12 @@ original bytes exactly as fetched, its SHA-256 is recorded, and a provenance rec
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,7 +88,8 @@ def _local_path(path: Path) -> str:
         return str(resolved)
 
 
-def _is_url(source: str) -> bool:
+def is_url(source: str) -> bool:
+    """Whether a statement's ``source`` is a URL (``scheme://...``) rather than a path relative to its folder."""
     return re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source) is not None
 
 
@@ -92,13 +97,15 @@ def _side(table: object, name: str, folder: Path, where: str) -> SideSource:
     if not isinstance(table, dict) or not isinstance(table.get("source"), str) or not table["source"]:
         raise TaiyakuError(where, f"[{name}] needs a non-empty 'source'")
     source = table["source"]
-    if not _is_url(source):
+    if not is_url(source):
         source = _local_path(folder / source)
     url = table.get("url")
+    if url is not None and not isinstance(url, str):
+        raise TaiyakuError(where, f"[{name}] 'url' must be a string")
     sha256 = table.get("sha256")
     if sha256 is not None and not (isinstance(sha256, str) and re.fullmatch(r"[0-9a-f]{64}", sha256)):
         raise TaiyakuError(where, f"[{name}] 'sha256' must be 64 lower-case hex digits")
-    return SideSource(source=source, url=url if isinstance(url, str) and url else None, sha256=sha256)
+    return SideSource(source=source, url=url or None, sha256=sha256)
 
 
 def load_statement(folder: str | Path) -> Statement:
@@ -109,13 +116,17 @@ def load_statement(folder: str | Path) -> Statement:
     if not path.is_file():
         raise TaiyakuError(where, "no statement.toml here (is this a corpora/<statement-id>/ folder?)")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        # utf-8-sig: an editor may have saved the file with a byte-order mark, which TOML does not allow.
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise TaiyakuError(where, f"not valid TOML: {exc}") from None
     statement_id = data.get("id")
     if not isinstance(statement_id, str) or not _ID_PATTERN.match(statement_id):
         raise TaiyakuError(where, "'id' must be lower-case letters, digits, '.', '_' or '-'")
     glossary = data.get("glossary")
+    if glossary is not None and not isinstance(glossary, str):
+        # A list of glossaries, say: ignoring it would silently skip every terminology check.
+        raise TaiyakuError(where, "'glossary' must be one path (a string)")
     return Statement(
         id=statement_id,
         folder=folder,
@@ -126,6 +137,24 @@ def load_statement(folder: str | Path) -> Statement:
         en=_side(data.get("en"), "en", folder, where),
         glossary=(folder / glossary).resolve() if isinstance(glossary, str) and glossary else None,
     )
+
+
+@contextmanager
+def statement_lock(folder: str | Path) -> Iterator[None]:
+    """Hold the lock for writing ``corpora/<id>/``: a refresh that swaps the folder and a reviewer
+    correction appended to it take turns, so neither can lose the other's write.
+
+    The lock is taken on the folder that holds the statement (``corpora/``), not on the statement's own
+    folder, because a refresh replaces that; it leaves no lock file behind.
+    """
+    parent = Path(folder).resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(parent, os.O_RDONLY)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock
 
 
 def find_statements(corpora: str | Path) -> list[Path]:

@@ -167,9 +167,9 @@ class _JapaneseViews:
 
 @functools.lru_cache(maxsize=8192)
 def _japanese_views(text: str) -> _JapaneseViews:
-    from taiyaku.segment import japanese_nlp  # the one Japanese loader of the code base
+    from taiyaku.segment import japanese_tokens  # the one Japanese loader of the code base
 
-    doc = japanese_nlp().tokenizer(text)
+    doc = japanese_tokens(text)
     sub_tokens = doc.user_data.get("sub_tokens") or [None] * len(doc)
     surface: list[tuple[str, int, int]] = []
     norm_c: list[tuple[str, int, int]] = []

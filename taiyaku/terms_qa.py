@@ -24,6 +24,7 @@ from taiyaku.model import Bead, Finding, Segment
 from taiyaku.terms import CHECKS, check_terms
 
 ACTIONS = ("replace", "drop-en", "insert-en")
+SEEDED_COLUMNS = ("case", "bead", "action", "find", "replace", "expect", "note")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,13 +63,18 @@ def read_seeded_errors(path: str | Path, pairs: Sequence[tuple[str, str]]) -> li
         if not line.strip() or line.startswith("#"):
             continue
         fields = line.split("\t")
+        where = f"{path}:{number}"
         if header is None:
+            missing = [column for column in SEEDED_COLUMNS if column not in fields]
+            if missing:
+                raise TaiyakuError(where, f"header lacks the column(s) {', '.join(missing)}")
             header = fields
             continue
-        where = f"{path}:{number}"
         if len(fields) != len(header):
             raise TaiyakuError(where, f"{len(fields)} fields, expected {len(header)}")
         row = dict(zip(header, fields, strict=True))
+        if not (row["bead"].isascii() and row["bead"].isdigit()):
+            raise TaiyakuError(where, f"bead '{row['bead']}' is not a bead number")
         error = SeededError(
             case=row["case"],
             bead=int(row["bead"]),

@@ -10,7 +10,7 @@ of the source character it was derived from.  Rewrites compose: mapping a mapped
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 
@@ -58,36 +58,18 @@ class MappedText:
         right = len(self.text.rstrip())
         return self[left:right] if right > left else self[0:0]
 
-    def finditer_split(self, pattern: re.Pattern[str]) -> Iterator[MappedText]:
-        """Split on ``pattern`` like ``re.split`` (separators dropped), keeping offsets."""
-        pos = 0
-        for match in pattern.finditer(self.text):
-            yield self[pos : match.start()]
-            pos = match.end()
-        yield self[pos:]
-
     def sub(self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str] | str) -> MappedText:
-        """``re.sub`` that keeps offsets: each replacement's characters map to the span of its match."""
+        """``re.sub`` that keeps offsets: each replacement's characters map to the span of its match (an
+        empty match, which inserts, to the empty span where it matched)."""
         builder = MappedTextBuilder()
         pos = 0
         for match in pattern.finditer(self.text):
             builder.extend(self[pos : match.start()])
             replacement = repl(match) if callable(repl) else match.expand(repl)
-            builder.replace(self[match.start() : match.end()], replacement)
+            # The span is taken from the whole text: an empty slice of it no longer knows where it was.
+            builder.append(replacement, self.source_span(match.start(), match.end()))
             pos = match.end()
         builder.extend(self[pos:])
-        return builder.build()
-
-    def map_chars(self, transform: Callable[[str], str], clusters: Iterable[tuple[int, int]]) -> MappedText:
-        """Apply ``transform`` to each cluster ``[a, b)`` (clusters must tile the text in order)."""
-        builder = MappedTextBuilder()
-        for a, b in clusters:
-            piece = self[a:b]
-            out = transform(piece.text)
-            if out == piece.text:
-                builder.extend(piece)
-            else:
-                builder.replace(piece, out)
         return builder.build()
 
     @staticmethod
@@ -115,13 +97,21 @@ class MappedTextBuilder:
         self._ends.extend(piece.ends)
 
     def replace(self, original: MappedText, replacement: str) -> None:
-        """Append ``replacement``, every character of it mapped to the whole span of ``original``."""
-        if not replacement:
-            return
-        start, end = original.source_span()
-        self._chars.append(replacement)
-        self._starts.extend([start] * len(replacement))
-        self._ends.extend([end] * len(replacement))
+        """Append ``replacement``, every character of it mapped to the whole span of ``original``.
+
+        An empty ``original`` has no position of its own: the replacement is then inserted (:meth:`insert`).
+        """
+        if original.text:
+            self.append(replacement, original.source_span())
+        else:
+            self.insert(replacement)
+
+    def append(self, text: str, span: tuple[int, int]) -> None:
+        """Append ``text``, every character of it mapped to the source span ``span``."""
+        start, end = span
+        self._chars.append(text)
+        self._starts.extend([start] * len(text))
+        self._ends.extend([end] * len(text))
 
     def insert(self, text: str) -> None:
         """Append characters that have no source (mapped to the empty span at the current position)."""

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import itertools
+import random
 
+import numpy as np
 import pytest
 
 import taiyaku.align as align_module
 from taiyaku.align import align, check_beads
 from taiyaku.align.band import anchor_pairs
-from taiyaku.align.features import english_features, japanese_features
+from taiyaku.align.features import SideFeatures, english_features, japanese_features
 from taiyaku.align.lexicon import glossary_pairs, stem
 from taiyaku.align.romaji import kana_to_romaji, name_key, sound_key
 from taiyaku.model import Bead, Block
 from taiyaku.numbers import number_values
-from taiyaku.segment import segment
+from taiyaku.segment import SUDACHI_MAX_BYTES, segment
 from taiyaku.textmap import MappedText
 
 JA_PARAGRAPHS = [
@@ -100,6 +102,9 @@ def test_glossary_terms_are_lexical_evidence() -> None:
         ("総務省", "MIC"),
         ("総務省", "Ministry of Internal Affairs and Communications"),
     ]
+    # An empty side would "occur" in every sentence: such pairs are no evidence.
+    cabinet_office = ("内閣府", "Cabinet Office")
+    assert glossary_pairs([("", "MIC"), ("総務省", " "), cabinet_office]) == [cabinet_office]
     ja = _segments(["総務省が発表した。"], "ja")
     en = _segments(["MIC announced it."], "en")
     without = japanese_features(ja)
@@ -118,11 +123,13 @@ def test_invariant_holds_and_output_is_deterministic() -> None:
     assert all(0.0 <= b.score <= 1.0 for b in first)
 
 
-def test_empty_side_gives_null_beads() -> None:
+def test_empty_side_gives_null_beads_flagged_for_review() -> None:
     english = _segments(EN_PARAGRAPHS, "en")
     beads = align([], english)
     assert [b.type for b in beads] == ["0-1"] * 4
+    assert all(b.score == 0.0 and "needs-review" in b.flags for b in beads)
     check_beads(beads, 0, 4)
+    assert align([], []) == []
 
 
 def test_check_beads_rejects_dropped_duplicated_or_reordered_segments() -> None:
@@ -185,3 +192,62 @@ def test_lexicon_stems_meet_inflected_english() -> None:
     ja = japanese_features(_segments(["寺の歴史。"], "ja"))
     keys = set().union(*ja.items[0])
     assert "s:" + stem("temples") in keys and "s:" + stem("history") in keys
+
+
+def _keyed_features(pairs: list[tuple[int, int]], n: int, m: int) -> tuple[SideFeatures, SideFeatures]:
+    """Features in which pair k = (i, j) is a key found only in Japanese sentence i and English sentence j."""
+    ja: list[list[frozenset[str]]] = [[] for _ in range(n)]
+    en: list[list[frozenset[str]]] = [[] for _ in range(m)]
+    for k, (i, j) in enumerate(pairs):
+        ja[i].append(frozenset({f"w:key{k}"}))
+        en[j].append(frozenset({f"w:key{k}"}))
+    return SideFeatures(np.ones(n), ja), SideFeatures(np.ones(m), en)
+
+
+def _longest_chain_length(pairs: list[tuple[int, int]]) -> int:
+    """The length of the longest chain strictly increasing in both coordinates, by plain O(n²) search."""
+    longest: dict[tuple[int, int], int] = {}
+    for pair in sorted(pairs):
+        longest[pair] = 1 + max((longest[p] for p in longest if p[0] < pair[0] and p[1] < pair[1]), default=0)
+    return max(longest.values(), default=0)
+
+
+def test_anchor_chain_is_the_longest_monotone_chain() -> None:
+    # Two keys of Japanese sentence 1: (1, 1) must not hide the longer chain (0, 5), (1, 6).
+    assert anchor_pairs(*_keyed_features([(0, 5), (1, 1), (1, 6)], 2, 7)) == [(0, 5), (1, 6)]
+    rng = random.Random(7)
+    for _ in range(300):
+        n, m = rng.randint(1, 8), rng.randint(1, 8)
+        pairs = sorted({(rng.randrange(n), rng.randrange(m)) for _ in range(rng.randint(0, 12))})
+        chain = anchor_pairs(*_keyed_features(pairs, n, m))
+        assert set(chain) <= set(pairs)
+        assert all(a[0] < b[0] and a[1] < b[1] for a, b in itertools.pairwise(chain)), (pairs, chain)
+        assert len(chain) == _longest_chain_length(pairs), (pairs, chain)
+
+
+def test_glossary_rendering_is_evidence_only_as_whole_words() -> None:
+    pairs = [("総務省", "MIC")]
+    items = english_features(_segments(["Economic growth.", "MIC's plan.", "Both MICs agreed."], "en"), pairs).items
+    assert [frozenset({"g:mic"}) in sentence for sentence in items] == [False, True, True]
+
+
+def test_features_of_a_sentence_do_not_depend_on_the_sentences_before_it() -> None:
+    # Sudachi reads 藤原 フジバル in "関白藤原師通" and フジワラ (FUJIWARA) elsewhere: the second sentence
+    # must keep its own reading whatever came first.
+    first, second = "関白藤原師通の三男。", "母は高倉三位藤原成子。"
+    together = japanese_features(_segments([first, second], "ja")).items[1]
+    assert together == japanese_features(_segments([second], "ja")).items[0]
+    assert any("n:fujiwara" in item for item in together)
+
+
+def test_sentences_longer_than_sudachis_limit_are_aligned() -> None:
+    japanese = ["1143年に覚鑁が入寂した。", "根来寺" * 6000, "1886年に根来寺は選定された。"]  # 54 KB of UTF-8
+    english = ["Kakuban died in 1143.", "Negoro-ji " * 3000, "In 1886, Negoro-ji Temple was selected."]
+    ja, en = _segments(japanese, "ja"), _segments(english, "en")
+    assert len(ja[1].text.encode("utf-8")) > SUDACHI_MAX_BYTES
+    assert _pairs(align(ja, en)) == [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
+
+
+def test_a_single_sentence_each_side_is_one_bead() -> None:
+    (bead,) = align(_segments(["寺の歴史。"], "ja"), _segments(["The history of the temple."], "en"))
+    assert (bead.ja, bead.en, bead.type) == ((0,), (0,), "1-1") and 0.0 <= bead.score <= 1.0

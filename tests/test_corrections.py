@@ -135,3 +135,27 @@ def test_a_repeated_text_is_anchored_at_its_occurrence_after_earlier_corrections
     _check_invariant(result.beads, 3, 4)
     assert result.unmatched == []
     assert [(b.ja, b.en) for b in result.beads if "reviewed" in b.flags] == [((0,), (1,)), ((1,), (2,))]
+
+
+def test_a_correction_waits_for_a_refresh_holding_the_statement_lock(tmp_path: Path) -> None:
+    import threading
+
+    from taiyaku.statement import statement_lock
+
+    statement = tmp_path / "corpora" / "doc"
+    statement.mkdir(parents=True)
+    path = statement / "corrections.jsonl"
+    done = threading.Event()
+
+    def record() -> None:
+        append_correction(path, Correction(ja="一。", en="One."))
+        done.set()
+
+    with statement_lock(statement):
+        worker = threading.Thread(target=record)
+        worker.start()
+        assert not done.wait(0.3)  # blocked while the lock is held
+        assert not path.exists()
+    worker.join(5)
+    assert done.is_set() and load_corrections(path) == [Correction(ja="一。", en="One.")]
+    assert sorted(p.name for p in (tmp_path / "corpora").iterdir()) == ["doc"]

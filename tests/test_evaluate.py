@@ -62,13 +62,32 @@ def test_unmapped_unit_is_counted() -> None:
     assert score_document("d", gold, [Bead(0, (0,), (0,), 1.0)], ja, en_short).unmapped_units == 1
 
 
-def test_bad_gold_file_names_file_and_line(tmp_path: Path) -> None:
+HEADER = "ja_start\tja_end\ten_start\ten_end\n"
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("1\t2\tx\t4", "four non-negative integers"),
+        ("1\t2\t3\t4\t5", "four non-negative integers"),
+        ("1\t2\t3\t\u00b2", "four non-negative integers"),  # "²" passes str.isdigit, not int()
+        ("5\t2\t3\t4", "ends before it starts"),
+    ],
+)
+def test_bad_gold_file_names_file_and_line(tmp_path: Path, line: str, problem: str) -> None:
     path = tmp_path / "gold.tsv"
-    path.write_text("ja_start\tja_end\ten_start\ten_end\n1\t2\tx\t4\n", encoding="utf-8")
-    with pytest.raises(TaiyakuError, match=r"gold.tsv:2"):
+    path.write_text(HEADER + "0\t1\t0\t1\n" + line + "\n", encoding="utf-8")
+    with pytest.raises(TaiyakuError, match=problem) as caught:
         load_gold(path)
+    assert caught.value.where == f"{path}:3"
     with pytest.raises(TaiyakuError, match="no document folders"):
         set_documents(tmp_path)
+
+
+def test_gold_file_with_bom_and_crlf(tmp_path: Path) -> None:
+    path = tmp_path / "gold.tsv"
+    path.write_bytes(("\ufeff" + HEADER + "0\t10\t0\t30\n").replace("\n", "\r\n").encode("utf-8"))
+    assert load_gold(path) == [GoldUnit((0, 10), (0, 30))]
 
 
 def _slice(tmp_path: Path, set_name: str, count: int) -> Path:

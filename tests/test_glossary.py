@@ -93,6 +93,22 @@ def test_tsv_errors_name_file_and_line(tmp_path: Path, text: str, line: int, pro
     assert problem in error.problem
 
 
+def test_tsv_lines_end_only_at_line_breaks(tmp_path: Path) -> None:
+    # CRLF line ends; a note holding U+2028 (line separator), U+0085 and a form feed, which
+    # str.splitlines would take for line ends; line numbers in errors count real lines.
+    text = HEADER + "総務省\tMIC\t\t\tsee\u2028the\x85guide\x0cp. 3\n" + "\tx\t\t\t\n"
+    path = tmp_path / "crlf.tsv"
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    error = error_of(path)
+    assert (error.where, error.problem) == (f"{path}:3", "empty 'ja' term")
+    path.write_bytes(text.rsplit("\n", 2)[0].replace("\n", "\r\n").encode("utf-8"))
+    assert load_glossary(path).entries == (GlossaryEntry("総務省", "MIC", note="see\u2028the\x85guide\x0cp. 3"),)
+    # XML has no form feed: converting to TBX is refused with a clear error, and writes nothing.
+    with pytest.raises(TaiyakuError, match="cannot be written to TBX"):
+        convert_glossary(path, tmp_path / "out.tbx")
+    assert not (tmp_path / "out.tbx").exists()
+
+
 def test_duplicate_with_conflicting_target_names_both_lines(tmp_path: Path) -> None:
     path = write(
         tmp_path,
@@ -222,6 +238,33 @@ def test_reads_tbx_2008_martif(tmp_path: Path) -> None:
             "周波数管理", "spectrum management", ("frequency management",), ("frequency control",), "old usage"
         ),
     )
+
+
+def test_reads_tbx_v3_dct_style_in_utf16(tmp_path: Path) -> None:
+    # DCT style puts the status in an element of the TBX-Basic module namespace; the file is UTF-16, as
+    # some terminology tools export it (the XML declaration and the BOM say so).
+    text = f"""<?xml version="1.0" encoding="UTF-16"?>
+<tbx xmlns="{TBX_NAMESPACE}" xmlns:basic="http://www.tbxinfo.net/ns/basic" type="TBX-Basic" style="dct"
+     xml:lang="en"><tbxHeader/><text><body>
+  <conceptEntry id="c1">
+    <langSec xml:lang="ja"><termSec><term>サイバー攻撃</term></termSec></langSec>
+    <langSec xml:lang="en">
+      <termSec><term>cyberattack</term><basic:administrativeStatus>preferredTerm-admn-sts</basic:administrativeStatus>
+      </termSec>
+      <termSec><term>cyber-attack</term><basic:administrativeStatus>admittedTerm-admn-sts</basic:administrativeStatus>
+      </termSec>
+      <termSec><term>cyber assault</term>
+        <basic:administrativeStatus>deprecatedTerm-admn-sts</basic:administrativeStatus></termSec>
+    </langSec>
+  </conceptEntry>
+</body></text></tbx>
+"""
+    path = write(tmp_path, "dct.tbx", text, encoding="utf-16")
+    assert load_glossary(path).entries == (
+        GlossaryEntry("サイバー攻撃", "cyberattack", ("cyber-attack",), ("cyber assault",)),
+    )
+    bad = write(tmp_path, "bad.tbx", text.replace("deprecatedTerm-admn-sts", "obsolete"), encoding="utf-16")
+    assert error_of(bad).problem == "unknown administrativeStatus 'obsolete'"
 
 
 @pytest.mark.parametrize(

@@ -262,3 +262,33 @@ def test_declared_charset_on_real_shift_jis_bytes() -> None:
 def test_declared_charset_only_in_the_head_of_the_file() -> None:
     raw = b"<p>" + b"x" * 5000 + b'</p><meta charset="euc-jp">'
     assert declared_charset(raw) is None
+
+
+@pytest.mark.parametrize("comment", ["<!-->", "<!--->"])
+def test_an_empty_comment_does_not_swallow_the_page(comment: str) -> None:
+    # HTML ends these empty comments at their own ">"; the scanner ran on to the next "-->" (or the end).
+    markup = f"<main><p>Before.{comment} After.</p><p>Next paragraph.</p><!-- real --></main>"
+    assert [text.text for _, text in extract_blocks(markup)] == ["Before. After.", "Next paragraph."]
+    assert declared_charset(f'<head>{comment}<meta charset="euc-jp"><!-- x --></head>'.encode()) == "euc_jp"
+
+
+def test_a_form_around_the_whole_page_is_not_boilerplate() -> None:
+    # ASP.NET WebForms pages wrap their whole body in one <form>: dropping it dropped the document.
+    markup = (
+        '<html><body><form id="aspnetForm" method="post"><input type="hidden" name="__VIEWSTATE" value="x">'
+        '<div id="header">Ministry <input name="q"><button>Search</button></div>'
+        '<div id="main"><h1>Joint Statement</h1><p>The dialogue was held in Tokyo.</p>'
+        "<form><label>Search this site <input name=q></label><button>Go</button></form></div>"
+        '<div id="footer">Copyright</div></form></body></html>'
+    )
+    assert [(kind, text.text) for kind, text in extract_blocks(markup)] == [
+        ("heading", "Joint Statement"),
+        ("paragraph", "The dialogue was held in Tokyo."),
+    ]
+    bare = "<body><form><p>Body text in a form.</p></form></body>"
+    assert [text.text for _, text in extract_blocks(bare)] == ["Body text in a form."]
+
+
+@pytest.mark.parametrize("label", ["rot13", "base64", "unicode_escape", "utf-7"])
+def test_a_meta_charset_that_names_no_document_encoding_is_no_declaration(label: str) -> None:
+    assert declared_charset(f'<meta charset="{label}"><meta charset="shift_jis">'.encode()) == "cp932"

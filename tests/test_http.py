@@ -353,3 +353,24 @@ def test_unexpected_success_statuses_are_refused(server: ScriptedServer, status:
     url = server.route("/doc.txt", Reply(status, b"" if status != 206 else b"part", {"Content-Type": "text/plain"}))
     with pytest.raises(FetchError, match=f"unexpected HTTP {status}"):
         pull(url)
+
+
+def test_a_header_charset_that_is_no_text_encoding_falls_back_to_detection(server: ScriptedServer) -> None:
+    # "base64" is a codec to Python, not a character encoding: decoding with it raised LookupError.
+    page = html_page(JAPANESE).encode("euc_jp")
+    url = server.route("/page.html", Reply(200, page, {"Content-Type": "text/html; charset=base64"}))
+    document = pull(url)
+    assert (document.provenance.encoding, JAPANESE in document.text) == ("euc_jp", True)
+
+
+def test_status_without_a_reason_phrase_reads_cleanly(server: ScriptedServer) -> None:
+    # The server sends no reason phrase for codes it does not know: no stray or doubled space in the message.
+    odd = server.route("/odd.txt", Reply(299, b"?", {"Content-Type": "text/plain"}))
+    with pytest.raises(FetchError) as caught:
+        pull(odd)
+    assert str(caught.value) == f"{odd}: unexpected HTTP 299"
+    server.route("/down.txt", Reply(599, b""))
+    moved = server.route("/moved.txt", Reply(301, b"", {"Location": "/down.txt"}))
+    with pytest.raises(FetchError) as caught:
+        pull(moved)
+    assert str(caught.value) == f"{moved}: HTTP 599 (redirected to {server.url('/down.txt')})"

@@ -10,22 +10,12 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from conftest import shared_or_skip
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.model import Block, Lang, Provenance, SourceDocument
 from taiyaku.normalize import display_width, normalize, normalize_text
 from taiyaku.textmap import MappedText
-
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED_NAME = "000_83b25bb711020d7d.txt"
-
-
-def shared_file(*parts: str) -> Path:
-    """A file under ../shared, or skip with a clear message where the shared data is absent."""
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"{path} is absent: this test needs the shared data beside the repository")
-    return path
 
 
 def document(text: str, media_type: str = "text/plain", source: str = "test.txt") -> SourceDocument:
@@ -350,7 +340,7 @@ def test_a_line_starting_with_a_closing_bracket_continues_even_after_a_full_stop
 
 
 def test_whole_seed_normalizes_to_its_structure() -> None:
-    seed = shared_file("seeds", SEED_NAME).read_text(encoding="utf-8")
+    seed = shared_or_skip("seeds", "000_83b25bb711020d7d.txt").read_text(encoding="utf-8")
     blocks = blocks_of(seed, "ja")
     assert [block.text.text for block in blocks if block.kind == "heading"] == SEED_HEADINGS
     assert [block.text.text for block in blocks if block.kind == "list_item"] == [
@@ -488,7 +478,7 @@ def assert_no_line_joins_across_gold(source: str, blocks: list[Block], boundarie
 @pytest.mark.eval
 @pytest.mark.parametrize("eval_set", ["kyoto-wiki", "ntrex-news"])
 def test_eval_documents_map_back_exactly_and_keep_line_boundaries(eval_set: str) -> None:
-    folders = sorted(path.parent for path in shared_file("eval", eval_set).glob("*/gold.tsv"))
+    folders = sorted(path.parent for path in shared_or_skip("eval", eval_set).glob("*/gold.tsv"))
     assert folders
     for folder in folders:
         boundaries = dict(zip(("ja", "en"), gold_boundaries(folder / "gold.tsv"), strict=True))
@@ -501,7 +491,7 @@ def test_eval_documents_map_back_exactly_and_keep_line_boundaries(eval_set: str)
 @pytest.mark.eval
 def test_scale_document_normalizes_in_seconds() -> None:
     """~560k Japanese characters: normalization must not be the pipeline's bottleneck."""
-    folder = shared_file("eval", "scale", "kyoto-scale")
+    folder = shared_or_skip("eval", "scale", "kyoto-scale")
     boundaries = dict(zip(("ja", "en"), gold_boundaries(folder / "gold.tsv"), strict=True))
     for lang in ("ja", "en"):
         source = (folder / f"{lang}.txt").read_text(encoding="utf-8")
@@ -720,3 +710,13 @@ def test_empty_document_is_a_clear_error(text: str) -> None:
 def test_unknown_media_type_is_a_clear_error() -> None:
     with pytest.raises(TaiyakuError, match="media type 'image/png'"):
         normalize(document("x", "image/png", source="scan.png"), "ja")
+
+
+def test_lone_surrogates_from_a_broken_text_layer_become_replacement_characters() -> None:
+    from taiyaku.segment import segment
+
+    doc = SourceDocument("壊れた\ud800文字。", Provenance("broken.pdf", "0" * 64, 10, "text/plain", "utf-8"))
+    blocks = normalize(doc, "ja")
+    assert blocks[0].text.text == "壊れた\ufffd文字。"
+    assert blocks[0].text.source_span(3, 4) == (3, 4)
+    assert [s.text for s in segment(blocks, "ja")] == ["壊れた\ufffd文字。"]

@@ -244,3 +244,32 @@ def test_english_pdf_normalized_dehyphenated(english_pdf: Path) -> None:
     texts = block_texts(normalize(document, "en"))
     assert EN_HEADER not in "\n".join(texts)
     assert texts == EN_PARAGRAPHS
+
+
+def test_a_damaged_pdf_is_a_clear_error_not_a_traceback() -> None:
+    # pypdf lets built-in exceptions escape on damaged files: a garbled filter name raised
+    # NotImplementedError, which reached the user as a traceback.
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=True)
+    pdf.drawString(72, 720, "Joint statement.")
+    pdf.save()
+    raw = buffer.getvalue()
+    assert b"/FlateDecode" in raw
+    with pytest.raises(TaiyakuError) as caught:
+        extract_pdf_text(raw.replace(b"/FlateDecode", b"/FlateDecodX"), "damaged.pdf")
+    assert str(caught.value) == "damaged.pdf: not a readable PDF: Unsupported filter /FlateDecodX"
+
+
+def test_a_pdf_encrypted_without_a_user_password_is_read() -> None:
+    # Ministries often "protect" PDFs with an owner password only: anyone may open them, and so may taiyaku.
+    import pypdf
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, invariant=True)
+    pdf.drawString(72, 720, "Joint statement.")
+    pdf.save()
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(buffer.getvalue()))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="AES-128")
+    locked = io.BytesIO()
+    writer.write(locked)
+    assert extract_pdf_text(locked.getvalue(), "owner-only.pdf").strip() == "Joint statement."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
 from pathlib import Path
 
@@ -177,6 +178,8 @@ def test_decode_text_honours_declared_order() -> None:
     raw = JAPANESE.encode("euc_jp")
     # A wrong first declaration that cannot decode is skipped; one that can (cp1252) would win, so order matters.
     assert decode_text(raw, "x", ["utf-8", "euc-jp"]) == (JAPANESE, "euc_jp")
+    assert decode_text(raw, "x", ["windows-1252", "euc-jp"]) == (raw.decode("cp1252"), "cp1252")
+    assert decode_text(raw, "x", ["euc-jp", "windows-1252"]) == (JAPANESE, "euc_jp")
     assert decode_text(raw, "x", [None, "EUC-JP"]) == (JAPANESE, "euc_jp")
     assert decode_text(raw, "x", ["no-such-charset"]) == (JAPANESE, "euc_jp")
 
@@ -189,3 +192,63 @@ def test_the_seed_statement_decodes_as_utf8() -> None:
     document = pull(str(SEED))
     assert document.provenance.encoding == "utf-8"
     assert document.text == SEED.read_bytes().decode("utf-8")
+
+
+# ------------------------------------------------------------------------------------- regressions
+
+
+@pytest.mark.parametrize("label", ["base64", "rot13", "hex", "zlib", "unicode_escape", "undefined", "punycode"])
+def test_a_declared_charset_that_is_no_text_encoding_is_ignored(label: str) -> None:
+    # Python's codec registry knows these names; bytes.decode() raised LookupError (or a bare UnicodeError)
+    # for them, a traceback instead of the next candidate.
+    raw = JAPANESE.encode("euc_jp")
+    assert decode_text(raw, "x", [label]) == (JAPANESE, "euc_jp")
+
+
+def test_a_meta_charset_that_is_no_text_encoding_is_ignored(tmp_path: Path) -> None:
+    page = f'<html><head><meta charset="rot13"></head><body><p>{JAPANESE}</p></body></html>'
+    document = pull(str(write(tmp_path, "page.html", page.encode("cp932"))))
+    assert (document.provenance.encoding, JAPANESE in document.text) == ("cp932", True)
+
+
+def test_utf32_with_bom(tmp_path: Path) -> None:
+    # Its little-endian mark starts with UTF-16's: read as UTF-16 it was "binary data" (NUL characters).
+    for codec in ("utf-32", "utf-32-be"):
+        raw = (codecs.BOM_UTF32_BE if codec.endswith("be") else b"") + JAPANESE.encode(codec)
+        document = pull(str(write(tmp_path, f"{codec}.txt", raw)))
+        assert (document.text, document.provenance.encoding) == (JAPANESE, "utf-32")
+        assert raw.decode(document.provenance.encoding) == document.text
+
+
+def test_a_file_name_with_a_colon_is_a_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "ja:v2.txt", JAPANESE.encode("utf-8"))
+    document = pull("ja:v2.txt")  # was "unsupported URL scheme 'ja:'"
+    assert (document.text, document.provenance.source) == (JAPANESE, "ja:v2.txt")
+    with pytest.raises(TaiyakuError, match="unsupported URL scheme 'ja:'"):
+        pull("ja:missing.txt")  # no such file: then it reads as a URL
+
+
+def test_a_nul_in_the_source_name_is_a_clear_error() -> None:
+    with pytest.raises(TaiyakuError, match="a NUL character in the source name"):
+        pull("ja\x00.txt")
+
+
+def test_size_limit_holds_for_a_pipe(tmp_path: Path) -> None:
+    # A pipe has no size to check beforehand; it was read whole, however much came through it.
+    import os
+    import threading
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with fifo.open("wb") as writer, contextlib.suppress(BrokenPipeError):
+            writer.write(b"a" * 5000)
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    with pytest.raises(TaiyakuError, match=r"more than 1000 bytes, over the limit \(max_bytes\)"):
+        pull(str(fifo), limits=FetchLimits(max_bytes=1000))
+    feeder.join(timeout=5)
+    assert not feeder.is_alive()

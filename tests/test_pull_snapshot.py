@@ -216,6 +216,9 @@ def test_a_failed_pull_does_not_even_create_corpora(server: ScriptedServer, tmp_
     [
         ({"statement_id": "Bad Id"}, "lower-case letters"),
         ({"date": "13/03/2014"}, "YYYY-MM-DD"),
+        ({"date": "2014-02-30"}, "YYYY-MM-DD"),
+        ({"date": "20140313"}, "YYYY-MM-DD"),  # ISO 8601 to Python 3.11, but not the form statement.toml keeps
+        ({"date": "2014-W11-4"}, "YYYY-MM-DD"),
         ({"glossary": "/no/such/glossary.tsv"}, "no such glossary file"),
     ],
 )
@@ -367,3 +370,86 @@ def test_a_glossary_outside_the_repository_is_registered_by_absolute_path(
     )
     assert statement.glossary == glossary
     assert f'glossary = "{glossary.as_posix()}"' in statement.file.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------- regressions
+
+
+def test_add_never_replaces_a_statement_added_while_it_was_fetching(server: ScriptedServer, corpora: Path) -> None:
+    # The id was free when `add` started; another `add` of the same id finished while this one fetched.
+    # Only the check before fetching refused an existing id: this add then silently replaced the other one.
+    other = corpora / "us-japan-2014"
+
+    def english_reply(request: Request) -> Reply:
+        other.mkdir()
+        (other / "statement.toml").write_text('id = "us-japan-2014"\n', encoding="utf-8")
+        return Reply(200, EN_BYTES, {"Content-Type": "application/pdf"})
+
+    en = server.route("/en/statement.pdf", english_reply)
+    with pytest.raises(TaiyakuError, match="already exists") as caught:
+        add_statement("us-japan-2014", serve_ja(server), en, corpora_dir=corpora, **FAST)
+    assert caught.value.where == str(other.resolve())
+    assert sorted(p.name for p in other.iterdir()) == ["statement.toml"]
+    assert [p.name for p in corpora.iterdir() if p.name.startswith(".")] == []
+
+
+def test_add_from_a_local_file_with_a_colon_in_its_name(
+    tmp_path: Path, corpora: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "ja:v2.txt" was taken for a URL with the scheme "ja:" and refused.
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ja:v2.txt").write_bytes(JAPANESE.encode("utf-8"))
+    (tmp_path / "en.html").write_text("<p>The dialogue was held in Tokyo.</p>", encoding="utf-8")
+    statement = add_statement("colon-name", "ja:v2.txt", "en.html", corpora_dir=corpora, **FAST)
+    assert statement.ja.url == (tmp_path / "ja:v2.txt").resolve().as_uri()
+    assert pull(statement.ja.source).text == JAPANESE
+
+
+def test_verify_checks_that_hand_registered_sources_exist(tmp_path: Path) -> None:
+    # A statement without snapshots (no sha256) passed the check before a run whatever its files were.
+    folder = tmp_path / "hand-made"
+    folder.mkdir()
+    (folder / "ja.txt").write_text(JAPANESE, encoding="utf-8")
+    (folder / "statement.toml").write_text(
+        'id = "hand-made"\n[ja]\nsource = "ja.txt"\n[en]\nsource = "en.html"\nurl = "https://example.gov/en"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(TaiyakuError) as caught:
+        verify_snapshot(load_statement(folder))
+    assert caught.value.where == str(folder / "statement.toml")
+    assert caught.value.problem == "the registered en source en.html is missing"  # no refresh hint: no snapshot
+    (folder / "en.html").write_text("<p>The dialogue was held.</p>", encoding="utf-8")
+    verify_snapshot(load_statement(folder))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("status", "200", "field 'status' must be an integer"),
+        ("bytes", True, "field 'bytes' must be an integer"),
+        ("final_url", 7, "field 'final_url' must be a string"),
+        ("sha256", "not-a-digest", "'sha256' must be 64 lower-case hex digits"),
+        ("headers", {"etag": 1}, "'headers' must be an object of strings"),
+    ],
+)
+def test_a_malformed_provenance_record_names_the_field(
+    server: ScriptedServer, corpora: Path, field: str, value: object, problem: str
+) -> None:
+    # A string status was taken as is (and published as a string in report.json); the message named no field.
+    statement = add(server, corpora)
+    record_file = statement.folder / "ja.html.provenance.json"
+    record = json.loads(record_file.read_text(encoding="utf-8"))
+    record_file.write_text(json.dumps(record | {field: value}), encoding="utf-8")
+    with pytest.raises(TaiyakuError, match=problem) as caught:
+        read_record(statement.folder / "ja.html")
+    assert caught.value.where == str(record_file)
+
+
+def test_refresh_keeps_a_statement_saved_with_a_byte_order_mark(server: ScriptedServer, corpora: Path) -> None:
+    statement = add(server, corpora)
+    toml_file = statement.file
+    toml_file.write_bytes(b"\xef\xbb\xbf" + toml_file.read_bytes())
+    changed = JA_PAGE.replace("開催した。", "開催した。両国は協力を確認した。").encode("cp932")
+    serve_ja(server, changed, etag='"ja-v2"')
+    assert refresh_statement(load_statement(statement.folder), **FAST) is True
+    assert load_statement(statement.folder).ja.sha256 == hashlib.sha256(changed).hexdigest()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from taiyaku.model import Block
-from taiyaku.segment import segment
+from taiyaku.segment import SUDACHI_MAX_BYTES, english_nlp, japanese_tokens, segment, sudachi_pieces
 from taiyaku.textmap import MappedText
 
 
@@ -109,3 +111,45 @@ def test_spans_follow_the_mapped_text_back_to_the_source() -> None:
     builder_text = MappedText("ＡＢ。次。", (10, 11, 12, 20, 21), (11, 12, 13, 21, 22))
     segments = segment([Block("b0", "paragraph", builder_text)], "ja")
     assert [(s.text, s.start, s.end) for s in segments] == [("ＡＢ。", 10, 13), ("次。", 20, 22)]
+
+
+# --- texts longer than Sudachi's input limit and spaCy's max_length -----------------------------------------
+
+
+def test_sudachi_pieces_cut_after_line_breaks_or_terminals_and_fit_the_limit() -> None:
+    # 40 bytes: 13 Japanese characters.  Cut where no token changes (after the last line break or terminal
+    # that fits), else (a run with neither) after the last character that fits.
+    text = "一行目です。\nまだ続く。そしてさらに続いていく" + "あ" * 30
+    pieces = sudachi_pieces(text, max_bytes=40)
+    assert pieces == ["一行目です。\nまだ続く。", "そしてさらに続いていくああ", "あ" * 13, "あ" * 13, "あ" * 2]
+    assert sudachi_pieces("一行目\n" + "あ" * 13, max_bytes=40) == ["一行目\n", "あ" * 13]
+    assert all(len(piece.encode("utf-8")) <= 40 for piece in pieces)
+    assert sudachi_pieces("短い。", max_bytes=40) == ["短い。"]
+
+
+def test_japanese_paragraph_longer_than_sudachis_limit_is_segmented_whole() -> None:
+    sentence = "平安時代に寺が建てられた。"  # 13 characters, 39 bytes
+    text = sentence * 1400  # 54,600 bytes: more than Sudachi accepts in one call
+    assert len(text.encode("utf-8")) > SUDACHI_MAX_BYTES
+    segments = segment([_paragraph(text, base=7)], "ja")
+    assert len(segments) == 1400 and {s.text for s in segments} == {sentence}
+    assert (segments[0].start, segments[-1].end) == (7, 7 + len(text))
+    # A run without any sentence terminal is cut inside for Sudachi, and still one sentence.
+    run = "あいうえおかきくけこ" * 1700
+    assert [s.text for s in segment([_paragraph(run)], "ja")] == [run]
+
+
+def test_japanese_tokens_of_a_long_text_keep_text_tags_and_sub_tokens() -> None:
+    text = "東京都の取組を評価した。" * 1500
+    doc = japanese_tokens(text)
+    assert doc.text == text
+    assert [t.text for t in doc[:4]] == ["東京都", "の", "取組", "を"] and doc[0].tag_.startswith("名詞")
+    assert len(doc.user_data["sub_tokens"]) == len(doc)
+
+
+def test_english_paragraph_longer_than_spacys_max_length(monkeypatch: pytest.MonkeyPatch) -> None:
+    # spaCy refuses texts over nlp.max_length (1,000,000 characters) before a parser sees them; these
+    # pipelines have no parser, so a long paragraph must not be refused.
+    monkeypatch.setattr(english_nlp(), "max_length", 100)
+    text = "It began in Kyoto. " * 20
+    assert len(segment([_paragraph(text)], "en")) == 20

@@ -332,6 +332,12 @@ def test_findings_are_sorted_by_bead_then_check() -> None:
     assert findings == check(pairs, gloss)
 
 
+def test_bead_longer_than_sudachis_limit_is_checked() -> None:
+    japanese = "サイバーセキュリティの強化と" * 1300 + "協力。"  # 54 KB of UTF-8: more than one Sudachi call takes
+    findings = check([(japanese, "Strengthening cyber security.")], glossary(CYBER))
+    assert summary(findings) == [("b0", "term-forbidden")]
+
+
 # --- taiyaku check CORPUS ---------------------------------------------------------------------------------
 
 

@@ -114,3 +114,10 @@ def test_compare_numbers() -> None:
     assert [m.value for m in missing] == ["5"] and [m.value for m in extra] == ["6"]
     # An English writer may repeat what the Japanese says once.
     assert compare_numbers("2014年3月12日、13日", "on March 12, 2014 and March 13, 2014") == ([], [])
+
+
+def test_a_run_of_more_digits_than_python_prints_as_an_int() -> None:
+    # Python refuses str(int) beyond 4,300 digits; a flattened table or digits of pi must not crash the checks.
+    digits = "3" * 5000
+    assert compare_numbers(f"円周率は{digits}", f"pi is {digits}") == ([], [])
+    assert [len(m.value) for m in english_numbers(f"{digits} decades")] == [5000, 5001]  # and "× 10"

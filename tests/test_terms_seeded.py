@@ -59,3 +59,19 @@ def test_a_change_that_does_not_apply_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(TaiyakuError, match="not in the English of bead 2"):
         read_seeded_errors(bad, read_gold_pairs(GOLD))
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [
+        ("case\tbead\taction\tfind\treplace\tnote\n", 1, r"lacks the column\(s\) expect"),
+        ("case\tbead\taction\tfind\treplace\texpect\tnote\nx1\tb2\tdrop-en\t\t\tuntranslated\t\n", 2,
+         "not a bead number"),
+    ],
+)
+def test_a_malformed_seeded_set_names_file_and_line(tmp_path: Path, text: str, line: int, problem: str) -> None:
+    bad = tmp_path / "errors.tsv"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(TaiyakuError, match=problem) as caught:
+        read_seeded_errors(bad, read_gold_pairs(GOLD))
+    assert caught.value.where == f"{bad}:{line}"

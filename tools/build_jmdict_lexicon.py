@@ -7,7 +7,7 @@ as packaged on PyPI in ``jamdict-data`` (an SQLite build of JMdict).  Install th
 
 Each line: ``headword<TAB>word word ...``: the lower-cased English content words of the entry's first
 senses (parenthesised remarks and stop words removed).  Headwords are the kanji forms, plus the kana
-forms of entries written in kana only.
+forms of entries written in kana only and those JMdict marks as no reading of the kanji (``re_nokanji``).
 """
 
 from __future__ import annotations

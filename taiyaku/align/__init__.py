@@ -22,14 +22,7 @@ from taiyaku.align.confidence import REVIEW_THRESHOLD, calibrated_score
 from taiyaku.align.evidence import compute_matches
 from taiyaku.align.features import english_features, japanese_features
 from taiyaku.align.lexicon import GlossaryLike, glossary_pairs
-from taiyaku.align.search import (
-    BeadCoster,
-    CostParams,
-    SideStructure,
-    bead_posteriors,
-    best_path,
-    reverse_band,
-)
+from taiyaku.align.search import BeadCoster, CostParams, SideStructure, bead_posteriors, best_path
 from taiyaku.model import Bead, Segment
 
 __all__ = ["REVIEW_THRESHOLD", "CostParams", "align", "check_beads"]
@@ -54,8 +47,10 @@ def align(
     params = params or CostParams()
     n, m = len(ja), len(en)
     if n == 0 or m == 0:
-        beads = [Bead(k, (k,), (), 0.0, ("unaligned",)) for k in range(n)]
-        beads += [Bead(n + k, (), (k,), 0.0, ("unaligned",)) for k in range(m)]
+        # Nothing to align with: null beads of score 0, flagged for review like every bead below the threshold.
+        flags = ("needs-review", "unaligned")
+        beads = [Bead(k, (k,), (), 0.0, flags) for k in range(n)]
+        beads += [Bead(n + k, (), (k,), 0.0, flags) for k in range(m)]
         check_beads(beads, n, m)
         return beads
     pairs = glossary_pairs(glossary)
@@ -83,9 +78,7 @@ def align(
             break
         lo, hi = widen(lo, hi, path, m)
 
-    rlo, rhi = reverse_band(lo, hi)
-    reverse_coster = BeadCoster(ja_side.reversed(), en_side.reversed(), matches.reversed(), rlo, rhi, ratio, params)
-    posteriors = bead_posteriors(coster, reverse_coster, lo, hi, path, POSTERIOR_TEMPERATURE)
+    posteriors = bead_posteriors(coster, lo, hi, path, POSTERIOR_TEMPERATURE)
     beads: list[Bead] = []
     for index, ((i0, i1, j0, j1), posterior) in enumerate(zip(path, posteriors, strict=True)):
         run_in = any(_unpunctuated(ja[k]) for k in range(i0, i1)) or any(_unpunctuated(en[k]) for k in range(j0, j1))

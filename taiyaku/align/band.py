@@ -11,7 +11,6 @@ the corridor is widened around that path and the search repeated.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import defaultdict
 
 import numpy as np
 
@@ -42,21 +41,20 @@ def anchor_pairs(ja: SideFeatures, en: SideFeatures) -> list[tuple[int, int]]:
     """A monotone chain of (Japanese sentence, English sentence) pairs sharing a unique key."""
     ja_unique = _unique_keys(ja.items)
     en_unique = _unique_keys(en.items)
-    votes: dict[tuple[int, int], int] = defaultdict(int)
+    found: set[tuple[int, int]] = set()
     for key, i in ja_unique.items():
         j = en_unique.get(key)
         if j is not None and not key.startswith("s:"):  # glosses are too loose to pin a document
-            votes[(i, j)] += 1
-    pairs = sorted(votes)
-    # Longest chain strictly increasing in both coordinates (patience sorting with back-pointers).
+            found.add((i, j))
+    # Longest chain strictly increasing in both coordinates: the longest strictly increasing subsequence
+    # of j (patience sorting with back-pointers) over pairs sorted by i, and by j descending within one i,
+    # so that two pairs of the same Japanese sentence can never both be in the chain.
+    pairs = sorted(found, key=lambda pair: (pair[0], -pair[1]))
     tails: list[int] = []
     tail_index: list[int] = []
     parent = [-1] * len(pairs)
     for k, (_, j) in enumerate(pairs):
         pos = bisect_left(tails, j)
-        # Pairs with the same i must not chain: they are sorted by j, so a later one would extend.
-        if pos > 0 and pairs[tail_index[pos - 1]][0] == pairs[k][0]:
-            continue
         if pos == len(tails):
             tails.append(j)
             tail_index.append(k)

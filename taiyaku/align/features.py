@@ -20,13 +20,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sudachipy import SplitMode
+from sudachipy import Morpheme, SplitMode
 
 from taiyaku.align.lexicon import ENGLISH_WORD, jmdict, stem
 from taiyaku.align.romaji import kana_to_romaji, name_key, sound_key
 from taiyaku.model import Segment
 from taiyaku.numbers import number_values
-from taiyaku.segment import japanese_nlp
+from taiyaku.segment import japanese_morphemes
 
 Item = frozenset[str]
 
@@ -69,7 +69,16 @@ def _english_word_keys(word: str) -> set[str]:
     return keys
 
 
+def _rendering_patterns(glossary: Sequence[tuple[str, str]]) -> list[tuple[str, re.Pattern[str]]]:
+    """Each English rendering of the glossary (lower case) and the pattern that finds it in lower-cased
+    text as whole words, a plural allowed: "mic" in "MIC's", not in "economic"."""
+    renderings = sorted({en.lower() for _, en in glossary})
+    return [(rendering, re.compile(rf"(?<!\w){re.escape(rendering)}(?:e?s)?(?!\w)")) for rendering in renderings]
+
+
 def english_features(segments: Sequence[Segment], glossary: Sequence[tuple[str, str]] = ()) -> SideFeatures:
+    """Per English sentence: one item per word (its keys), per number value, per glossary rendering used."""
+    renderings = _rendering_patterns(glossary)
     items: list[list[Item]] = []
     cache: dict[str, Item] = {}
     for seg in segments:
@@ -81,22 +90,26 @@ def english_features(segments: Sequence[Segment], glossary: Sequence[tuple[str, 
             sentence.append(cache[word])
         sentence.extend(frozenset({"d:" + value}) for value in sorted(number_values(seg.text, "en")))
         lowered = seg.text.lower()
-        sentence.extend(frozenset({"g:" + en.lower()}) for _, en in glossary if en.lower() in lowered)
+        sentence.extend(
+            frozenset({"g:" + rendering})
+            for rendering, pattern in renderings
+            if rendering in lowered and pattern.search(lowered)  # the substring test is the cheap filter
+        )
         items.append(sentence)
     return SideFeatures(_lengths(segments), items)
 
 
-def _morpheme_keys(morpheme: object, lexicon: dict[str, tuple[str, ...]]) -> set[str]:
-    surface: str = morpheme.surface()  # type: ignore[attr-defined]
+def _morpheme_keys(morpheme: Morpheme, lexicon: dict[str, tuple[str, ...]]) -> set[str]:
+    surface = morpheme.surface()
     keys: set[str] = set()
-    for form in (morpheme.normalized_form(), morpheme.dictionary_form(), surface):  # type: ignore[attr-defined]
+    for form in (morpheme.normalized_form(), morpheme.dictionary_form(), surface):
         stems = lexicon.get(form)
         if stems:
             keys.update("s:" + s for s in stems)
             break
-    pos = morpheme.part_of_speech()  # type: ignore[attr-defined]
+    pos = morpheme.part_of_speech()
     if pos[0] == "名詞" and pos[1] != "数詞":
-        romaji = kana_to_romaji(morpheme.reading_form())  # type: ignore[attr-defined]
+        romaji = kana_to_romaji(morpheme.reading_form())
         key = name_key(romaji)
         if len(key) >= _MIN_NAME_KEY:
             keys.add("n:" + key)
@@ -108,22 +121,25 @@ def _morpheme_keys(morpheme: object, lexicon: dict[str, tuple[str, ...]]) -> set
 
 
 def japanese_features(segments: Sequence[Segment], glossary: Sequence[tuple[str, str]] = ()) -> SideFeatures:
-    tokenizer = japanese_nlp().tokenizer.tokenizer  # SudachiPy, shared with segmentation
+    """Per Japanese sentence: one item per content word (the keys of its English renderings), per number
+    value, per glossary term it contains (the term's renderings)."""
     lexicon = jmdict()
     renderings_of: dict[str, set[str]] = {}
     for ja, en in glossary:
         renderings_of.setdefault(ja, set()).add("g:" + en.lower())
     glossary_items = [(ja, frozenset(keys)) for ja, keys in sorted(renderings_of.items())]
     items: list[list[Item]] = []
-    cache: dict[tuple[str, str], Item] = {}
+    # The keys of a morpheme follow from its dictionary entry (word_id: reading, normalized form, part of
+    # speech) and its surface (an inflected form, an unknown word).
+    cache: dict[tuple[str, int], Item] = {}
     for seg in segments:
         sentence: list[Item] = []
-        for morpheme in tokenizer.tokenize(seg.text, SplitMode.C):
+        for morpheme in japanese_morphemes(seg.text, SplitMode.C):
             pos = morpheme.part_of_speech()
             if pos[0] in _SKIP_POS or pos[1] == "数詞":
                 continue
             surface = morpheme.surface()
-            cache_key = (surface, pos[1])
+            cache_key = (surface, morpheme.word_id())
             if cache_key not in cache:
                 if _LATIN.fullmatch(surface):
                     keys = {"w:" + surface.lower(), "s:" + stem(surface)}

@@ -59,16 +59,15 @@ class GlossaryLike(Protocol):
 
 
 def glossary_pairs(glossary: GlossaryLike | Iterable[tuple[str, str]] | None) -> list[tuple[str, str]]:
-    """(ja, en) term pairs: every approved rendering and accepted variant of each glossary entry."""
+    """(ja, en) term pairs: every approved rendering and accepted variant of each glossary entry.
+
+    A pair with an empty side is left out: an empty term would "occur" in every sentence.
+    """
     if glossary is None:
         return []
     pairs: list[tuple[str, str]] = []
     entries = getattr(glossary, "entries", glossary)
     for entry in entries:
-        if isinstance(entry, tuple):
-            pairs.append(entry)
-            continue
-        for english in [entry.en, *entry.variants]:
-            if entry.ja and english:
-                pairs.append((entry.ja, english))
+        candidates = [entry] if isinstance(entry, tuple) else [(entry.ja, en) for en in (entry.en, *entry.variants)]
+        pairs.extend((ja, en) for ja, en in candidates if ja.strip() and en.strip())
     return pairs

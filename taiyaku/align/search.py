@@ -103,7 +103,8 @@ class BeadCoster:
         ratio: float,
         params: CostParams,
     ) -> None:
-        self.ja, self.en, self.params = ja, en, params
+        self.ja, self.en, self.matches, self.params = ja, en, matches, params
+        self.ratio = ratio
         self.log_ratio = float(np.log(ratio))
         self.type_cost = dict(params.type_cost)
         n = len(ja.length_prefix) - 1
@@ -119,6 +120,14 @@ class BeadCoster:
             keep = (cols >= self.row_lo[r]) & (cols < self.row_hi[r])
             np.add.at(dense, cols[keep] - self.row_lo[r] + 1, vals[keep])
             self.row_prefix.append(np.cumsum(dense))
+
+    def reversed(self, lo: np.ndarray, hi: np.ndarray) -> BeadCoster:
+        """The coster of the reversed problem (both documents read backwards), for the band (lo, hi) of
+        this one: its forward pass is this problem's backward pass."""
+        rlo, rhi = reverse_band(lo, hi)
+        return BeadCoster(
+            self.ja.reversed(), self.en.reversed(), self.matches.reversed(), rlo, rhi, self.ratio, self.params
+        )
 
     def _shared(self, r: int, start: np.ndarray, end: np.ndarray) -> np.ndarray:
         """Evidence between Japanese sentence r and English sentences [start, end) (vectors)."""
@@ -240,7 +249,6 @@ def best_path(coster: BeadCoster, lo: np.ndarray, hi: np.ndarray) -> list[tuple[
 
 def bead_posteriors(
     coster: BeadCoster,
-    reverse_coster: BeadCoster,
     lo: np.ndarray,
     hi: np.ndarray,
     beads: list[tuple[int, int, int, int]],
@@ -251,7 +259,7 @@ def bead_posteriors(
     m = int(hi[n] - 1)
     forward = _run(coster, lo, hi, viterbi=False, temperature=temperature)
     rlo, rhi = reverse_band(lo, hi)
-    backward = _run(reverse_coster, rlo, rhi, viterbi=False, temperature=temperature)
+    backward = _run(coster.reversed(lo, hi), rlo, rhi, viterbi=False, temperature=temperature)
     log_z = forward.score[n][m - lo[n]]
     out: list[float] = []
     for i0, i1, j0, j1 in beads:
