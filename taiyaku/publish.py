@@ -273,7 +273,7 @@ def check_not_shrinking(out_dir: Path, records: Sequence[BeadRecord]) -> None:
 
 
 def publish_files(out_dir: str | Path, files: Mapping[str, str | bytes]) -> list[Path]:
-    """Write a set of files into ``out_dir`` so that readers see the old set or the new one.
+    """Write a set of files into ``out_dir``: each file is whole, old or new, never half-written.
 
     All files are first written to a staging folder beside ``out_dir``; only when every one of them is
     complete are they moved into place (each move an atomic rename). A failure before that point leaves
