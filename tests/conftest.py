@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from scripted_http import ScriptedServer
 
 # Before anything imports Prefect (see flows/__init__.py for why).
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -26,8 +28,19 @@ def shared_or_skip(*parts: str) -> Path:
     return path
 
 
+@pytest.fixture
+def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedServer]:
+    """A real HTTP server on 127.0.0.1, scripted per path (tests/scripted_http.py)."""
+    # A proxy configured in the environment must not intercept requests to the local test server.
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+    with ScriptedServer() as running:
+        yield running
+    assert running.errors == []
+
+
 @pytest.fixture(scope="session")
-def prefect_harness():
+def prefect_harness() -> Iterator[None]:
     """One ephemeral Prefect API (temporary database) for every flow test of the session."""
     from prefect.testing.utilities import prefect_test_harness
 

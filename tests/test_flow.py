@@ -120,17 +120,6 @@ def test_reviewer_correction_is_honoured_and_kept(seed_run: Path, tmp_path: Path
     assert (statement / "corrections.jsonl").read_text(encoding="utf-8") == corrections
 
 
-@pytest.fixture
-def http_server(monkeypatch: pytest.MonkeyPatch):
-    from scripted_http import ScriptedServer
-
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    with ScriptedServer() as server:
-        yield server
-    assert server.errors == []
-
-
 def _serve_seed_pair(server) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     from scripted_http import Reply
 
@@ -143,9 +132,9 @@ def _serve_seed_pair(server) -> tuple[str, str]:  # type: ignore[no-untyped-def]
 
 
 def test_align_over_http_matches_the_local_run(
-    seed_run: Path, http_server: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    seed_run: Path, server: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ja_url, en_url = _serve_seed_pair(http_server)
+    ja_url, en_url = _serve_seed_pair(server)
     out = tmp_path / "http-pair"
     assert main(["align", "--ja", ja_url, "--en", en_url, "--out", str(out)]) == 0
     local = [json.loads(line) for line in (seed_run / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -159,9 +148,9 @@ def test_align_over_http_matches_the_local_run(
 
 
 def test_add_then_refresh_through_the_cli(
-    prefect_harness: None, http_server: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    prefect_harness: None, server: object, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    ja_url, en_url = _serve_seed_pair(http_server)
+    ja_url, en_url = _serve_seed_pair(server)
     corpora, aligned = tmp_path / "corpora", tmp_path / "aligned"
     args = ["add", "fetched-statement", "--ja", ja_url, "--en", en_url, "--corpora", str(corpora)]
     assert main([*args, "--aligned", str(aligned), "--title", "Fetched", "--date", "2014-03-13"]) == 0

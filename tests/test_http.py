@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import io
 import time
-from collections.abc import Iterator
 
 import pytest
 from scripted_http import Reply, Request, ScriptedServer
@@ -20,16 +19,6 @@ JAPANESE = "総務省と米国国務省は、第５回日米インターネッ�
 def html_page(body: str, meta_charset: str | None = None) -> str:
     meta = f'<meta charset="{meta_charset}">' if meta_charset else ""
     return f"<!DOCTYPE html><html><head>{meta}<title>共同声明</title></head><body><p>{body}</p></body></html>"
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedServer]:
-    # A proxy configured in the environment must not intercept requests to the local test server.
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    with ScriptedServer() as running:
-        yield running
-    assert running.errors == []
 
 
 # ------------------------------------------------------------------------------------------ charsets

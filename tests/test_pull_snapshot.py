@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -47,15 +46,6 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()} | {
         str(p.relative_to(folder)) + "/": b"" for p in folder.rglob("*") if p.is_dir()
     }
-
-
-@pytest.fixture
-def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedServer]:
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-    with ScriptedServer() as running:
-        yield running
-    assert running.errors == []
 
 
 def serve_ja(server: ScriptedServer, body: bytes = JA_BYTES, etag: str = ETAG) -> str:
