@@ -11,3 +11,9 @@ import os
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+
+def artifact_key(prefix: str, name: str) -> str:
+    """A Prefect artifact key for ``name``: Prefect allows lower-case letters, digits and dashes only."""
+    cleaned = "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-")
+    return f"{prefix}-{cleaned or 'pair'}"

@@ -13,6 +13,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows import artifact_key
 from taiyaku import evaluate as evaluate_stage
 from taiyaku.publish import atomic_write
 
@@ -37,7 +38,7 @@ def evaluate_set(set_dir: str, out_dir: str | None = None) -> evaluate_stage.Eva
         # Timings are left out on purpose: the same set and version give the same report bytes.
         atomic_write(out / "report.json", json.dumps(evaluate_stage.report_dict(report), indent=1) + "\n")
     create_markdown_artifact(
-        key="taiyaku-eval-" + "".join(c if c.isalnum() else "-" for c in root.name.lower()),
+        key=artifact_key("taiyaku-eval", root.name),
         markdown="```\n" + evaluate_stage.format_report(report) + "\n```",
         description=f"alignment quality on {root.name}",
     )

@@ -14,6 +14,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
+from flows import artifact_key
 from taiyaku import corrections as corrections_stage
 from taiyaku import glossary as glossary_stage
 from taiyaku import normalize as normalize_stage
@@ -172,17 +173,11 @@ def align_pair(
         force,
     )
     create_markdown_artifact(
-        key=_artifact_key(Path(out_dir).name),
+        key=artifact_key("taiyaku", Path(out_dir).name),
         markdown=render_summary_markdown(published.review),
         description=f"taiyaku alignment summary for {Path(out_dir).name}",
     )
     return published
-
-
-def _artifact_key(name: str) -> str:
-    # Prefect artifact keys allow lower-case letters, digits and dashes only.
-    key = "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-")
-    return f"taiyaku-{key or 'pair'}"
 
 
 def statement_metadata(statement: Statement) -> dict[str, str]:

@@ -52,13 +52,23 @@ class Review:
     # Reviewer corrections that no longer match the sources: kept in the corrections file and shown
     # here so the reviewer can re-record them, never dropped.
     unmatched_corrections: Sequence[Correction] = ()
+    _findings_by_bead: dict[str, list[Finding]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Indexed once: the report asks for every bead's findings several times.
+        by_bead: dict[str, list[Finding]] = {}
+        for finding in self.findings:
+            by_bead.setdefault(finding.bead_id, []).append(finding)
+        object.__setattr__(self, "_findings_by_bead", by_bead)
+
+    def findings_of(self, bead_id: str) -> list[Finding]:
+        """The findings on one bead, in report order."""
+        return self._findings_by_bead.get(bead_id, [])
 
     def needs_review(self, record: BeadRecord) -> bool:
         if "reviewed" in record.flags:
             return False
-        return record.score < self.review_threshold or any(
-            f.bead_id == record.id and f.severity == "error" for f in self.findings
-        )
+        return record.score < self.review_threshold or any(f.severity == "error" for f in self.findings_of(record.id))
 
     def summary(self) -> ReviewSummary:
         scores = [r.score for r in self.records]
@@ -100,9 +110,6 @@ class ReviewSummary:
 
 
 def render_report_json(review: Review) -> str:
-    findings_by_bead: dict[str, list[dict[str, str]]] = {}
-    for finding in review.findings:
-        findings_by_bead.setdefault(finding.bead_id, []).append(finding.to_dict())
     document = {
         "taiyaku_report": 1,
         "title": review.title,
@@ -113,7 +120,11 @@ def render_report_json(review: Review) -> str:
         "findings": [f.to_dict() for f in review.findings],
         "unmatched_corrections": [c.to_dict() for c in review.unmatched_corrections],
         "beads": [
-            {**r.to_dict(), "needs_review": review.needs_review(r), "findings": findings_by_bead.get(r.id, [])}
+            {
+                **r.to_dict(),
+                "needs_review": review.needs_review(r),
+                "findings": [f.to_dict() for f in review.findings_of(r.id)],
+            }
             for r in review.records
         ],
     }
@@ -161,10 +172,6 @@ def _unmatched_html(review: Review) -> list[str]:
 
 def render_report_html(review: Review) -> str:
     summary = review.summary()
-    findings_by_bead: dict[str, list[Finding]] = {}
-    for finding in review.findings:
-        findings_by_bead.setdefault(finding.bead_id, []).append(finding)
-
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -204,7 +211,7 @@ def render_report_html(review: Review) -> str:
         "<th>Japanese</th><th>English</th></tr></thead><tbody>",
     ]
     for record in review.records:
-        bead_findings = findings_by_bead.get(record.id, [])
+        bead_findings = review.findings_of(record.id)
         classes = []
         if "reviewed" in record.flags:
             classes.append("reviewed")
