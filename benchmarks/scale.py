@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/scale.py [DOC_DIR]      (default: ../shared/eval/scale/kyoto-scale)
 
-Runs read → normalize → segment → align → write corpus.jsonl end to end, first on the document's first
+Runs the pipeline's pull → normalize → verify language → segment → align (:func:`taiyaku.pipeline.align_sources`)
+and writes corpus.jsonl, end to end, first on the document's first
 10 % (cut at the gold unit boundary nearest to 10 %, so the two sides stay parallel), then on the whole
 document, in one process, and prints wall time per stage, peak RSS, time(full) / time(first 10 %) and
 link F1 of both runs.  Not a timed test: figures go in benchmarks/README.md.
@@ -19,15 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from taiyaku.evaluate import (  # noqa: E402
-    STAGES,
-    EvalReport,
-    GoldUnit,
-    align_document,
-    load_gold,
-    score_document,
-)
-from taiyaku.publish import write_corpus_jsonl  # noqa: E402
+from taiyaku.eval.alignment import STAGES, EvalReport, GoldUnit, load_gold, score_document  # noqa: E402
+from taiyaku.io import atomic_write  # noqa: E402
+from taiyaku.pipeline import StepTimer, align_sources  # noqa: E402
+from taiyaku.publish.corpus import render_jsonl  # noqa: E402
+from taiyaku.publish.records import bead_records  # noqa: E402
 
 
 def _prefix_copy(doc_dir: Path, fraction: float, into: Path) -> Path:
@@ -50,15 +47,16 @@ def _prefix_copy(doc_dir: Path, fraction: float, into: Path) -> Path:
 def run(doc_dir: Path, out_dir: Path) -> tuple[float, dict[str, float], float, int, int]:
     """(total seconds, seconds per stage, link F1, Japanese segments, English segments)."""
     start = time.perf_counter()
-    result = align_document(doc_dir)
-    publish_start = time.perf_counter()
-    write_corpus_jsonl(out_dir / "corpus.jsonl", result.beads, result.ja, result.en)
-    result.seconds["publish"] = time.perf_counter() - publish_start
+    timer = StepTimer()
+    result = align_sources(str(doc_dir / "ja.txt"), str(doc_dir / "en.txt"), run=timer)
+    beads = result.alignment.beads
+    with timer.timing("publish"):
+        atomic_write(out_dir / "corpus.jsonl", render_jsonl(bead_records(beads, result.ja, result.en)))
     total = time.perf_counter() - start
     gold: list[GoldUnit] = load_gold(doc_dir / "gold.tsv")
-    score = score_document(doc_dir.name, gold, result.beads, result.ja, result.en)
+    score = score_document(doc_dir.name, gold, beads, result.ja, result.en)
     f1 = EvalReport(doc_dir.name, [score]).f1
-    return total, result.seconds, f1, len(result.ja), len(result.en)
+    return total, timer.seconds, f1, len(result.ja), len(result.en)
 
 
 def main() -> int:
@@ -69,7 +67,7 @@ def main() -> int:
         return 2
     # Load the models before timing anything: model loading is a per-process constant, not scaling.
     from taiyaku.align.lexicon import jmdict
-    from taiyaku.segment import english_nlp, japanese_nlp
+    from taiyaku.nlp import english_nlp, japanese_nlp
 
     load_start = time.perf_counter()
     japanese_nlp(), english_nlp(), jmdict()

@@ -24,10 +24,10 @@ from collections import Counter
 from pathlib import Path
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.evaluate import load_gold, set_documents
-from taiyaku.glossary import load_glossary
-from taiyaku.terms import CHECKS, check_terms
-from taiyaku.terms_qa import beads_from_pairs, evaluate, format_table, read_gold_pairs, read_seeded_errors
+from taiyaku.eval.alignment import load_gold, set_documents
+from taiyaku.eval.terms_qa import beads_from_pairs, evaluate, format_table, read_gold_pairs, read_seeded_errors
+from taiyaku.terms.checks import CHECKS, check_terms
+from taiyaku.terms.glossary import load_glossary
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,8 +37,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gold", default=ROOT / "tests/data/seed_gold.tsv", type=Path)
     parser.add_argument("--errors", default=ROOT / "tests/data/terms/seeded_errors.tsv", type=Path)
     parser.add_argument("--glossary", default=ROOT / "corpora/glossaries/ict-policy.tsv", type=Path)
-    parser.add_argument("--independent", nargs="*", default=[], type=Path, metavar="EVAL_SET",
-                        help="eval sets (../shared/eval/<set>) to run the glossary-free checks on")
+    parser.add_argument(
+        "--independent",
+        nargs="*",
+        default=[],
+        type=Path,
+        metavar="EVAL_SET",
+        help="eval sets (../shared/eval/<set>) to run the glossary-free checks on",
+    )
     parser.add_argument("--examples", type=int, default=0, help="print this many findings per check and set")
     args = parser.parse_args(argv)
     try:
@@ -81,7 +87,7 @@ def independent(eval_set: Path, examples: int) -> None:
                 f"      ja: {pair[0][:120]}\n      en: {pair[1][:160]}"
             )
     print(f"\n{eval_set.name}: {units} gold units, glossary-free checks ({time.perf_counter() - started:.1f} s)")
-    for check in CHECKS:
+    for check in CHECKS.values():
         if check.id in ("number-mismatch", "latin-mismatch", "untranslated"):
             rate = 1000 * counts[check.id] / max(units, 1)
             print(f"  {check.id:<18}{counts[check.id]:>6} findings  {rate:>6.1f} per 1,000 units")

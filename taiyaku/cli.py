@@ -10,20 +10,20 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flows import configure_prefect
 from taiyaku import __version__
 from taiyaku.errors import TaiyakuError
 
 if TYPE_CHECKING:
-    from flows.pipeline import PublishedPair
+    from taiyaku.publish import Publication
 
 
-def _print_published(published: PublishedPair) -> None:
+def _print_published(published: Publication) -> None:
     summary = published.review.summary()
     types = ", ".join(f"{k} {v}" for k, v in summary.bead_types.items())
     print(
@@ -38,9 +38,9 @@ def cmd_align(args: argparse.Namespace) -> int:
     from flows.pipeline import align_pair
 
     published = align_pair(
-        args.ja,
-        args.en,
-        args.out,
+        ja_source=args.ja,
+        en_source=args.en,
+        out_dir=args.out,
         glossary_path=args.glossary,
         corrections_path=args.corrections,
         title=args.title,
@@ -52,31 +52,31 @@ def cmd_align(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from flows.pipeline import align_statement
-    from taiyaku import snapshot
-    from taiyaku.statement import load_statement
+    from taiyaku.corpora import snapshots
+    from taiyaku.corpora.statement import load_statement
 
     statement = load_statement(args.statement)
     if args.refresh:
-        changed = snapshot.refresh_statement(statement)
+        changed = snapshots.refresh_statement(statement)
         if not changed and (Path(args.aligned) / statement.id / "corpus.jsonl").is_file() and not args.force:
             print(f"{statement.id}: sources unchanged, nothing to do")
             return 0
         statement = load_statement(args.statement)
-    snapshot.verify_snapshot(statement)
+    snapshots.verify_snapshot(statement)
     _print_published(align_statement(str(statement.folder), args.aligned, force=args.force))
     return 0
 
 
 def cmd_run_all(args: argparse.Namespace) -> int:
     from flows.pipeline import align_all_statements
-    from taiyaku import snapshot
-    from taiyaku.statement import find_statements, load_statement
+    from taiyaku.corpora import snapshots
+    from taiyaku.corpora.statement import find_statements, load_statement
 
     folders = find_statements(args.corpora)
     if not folders:
         raise TaiyakuError(args.corpora, "no statements here (expected <statement-id>/statement.toml folders)")
     for folder in folders:
-        snapshot.verify_snapshot(load_statement(folder))
+        snapshots.verify_snapshot(load_statement(folder))
     for published in align_all_statements(args.corpora, args.aligned):
         _print_published(published)
     return 0
@@ -84,9 +84,9 @@ def cmd_run_all(args: argparse.Namespace) -> int:
 
 def cmd_add(args: argparse.Namespace) -> int:
     from flows.pipeline import align_statement
-    from taiyaku import snapshot
+    from taiyaku.corpora import snapshots
 
-    statement = snapshot.add_statement(
+    statement = snapshots.add_statement(
         args.statement_id,
         args.ja,
         args.en,
@@ -104,7 +104,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from flows.evaluate import evaluate_set
-    from taiyaku.evaluate import format_report
+    from taiyaku.eval.alignment import format_report
 
     report = evaluate_set(args.set_dir, args.out)
     print(format_report(report))
@@ -112,8 +112,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from taiyaku.publish import atomic_write
-    from taiyaku.terms import check_corpus
+    from taiyaku.io import atomic_write
+    from taiyaku.pipeline import check_corpus
 
     findings = check_corpus(args.corpus, args.glossary)
     out = Path(args.out) if args.out else Path(args.corpus).with_name("findings.json")
@@ -125,8 +125,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
-    from taiyaku.corrections import CORRECTIONS_FILE, Correction, append_correction, correction_from_beads
-    from taiyaku.statement import load_statement
+    from taiyaku.corpora.corrections import CORRECTIONS_FILE, append_correction, correction_from_beads
+    from taiyaku.corpora.statement import load_statement
+    from taiyaku.model import Correction
 
     statement = load_statement(args.statement)
     details = {"reviewer": args.reviewer, "note": args.note, "recorded": dt.date.today().isoformat()}
@@ -143,7 +144,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
 
 
 def cmd_glossary(args: argparse.Namespace) -> int:
-    from taiyaku.glossary import convert_glossary
+    from taiyaku.terms.glossary import convert_glossary
 
     glossary = convert_glossary(args.source, args.destination)
     print(f"{args.destination}: {len(glossary.entries)} entries written")
@@ -151,7 +152,7 @@ def cmd_glossary(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from taiyaku.score import score_hypotheses
+    from taiyaku.eval.mt import score_hypotheses
 
     print(score_hypotheses(args.corpus, args.hyp, direction=args.direction))
     return 0
@@ -263,8 +264,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Prefect logs every failed task with a traceback on the console; an input error must read as one
     # line. The logs still reach the Prefect API (and its UI); --verbose shows them here too.
-    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "INFO" if args.verbose else "CRITICAL")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
+    configure_prefect(console_level="INFO" if args.verbose else "CRITICAL", logging_level="INFO")
     try:
         return int(args.handler(args))
     except TaiyakuError as exc:

@@ -8,15 +8,17 @@ import random
 import numpy as np
 import pytest
 
-import taiyaku.align as align_module
+import taiyaku.align.aligner as align_module
 from taiyaku.align import align, check_beads
 from taiyaku.align.band import anchor_pairs
 from taiyaku.align.features import SideFeatures, english_features, japanese_features
-from taiyaku.align.lexicon import glossary_pairs, stem
+from taiyaku.align.lexicon import glossary_pairs
 from taiyaku.align.romaji import kana_to_romaji, name_key, sound_key
-from taiyaku.model import Bead, Block
-from taiyaku.numbers import number_values
-from taiyaku.segment import SUDACHI_MAX_BYTES, segment
+from taiyaku.model import Bead, BeadFlag, Block, needs_review
+from taiyaku.nlp import SUDACHI_MAX_BYTES
+from taiyaku.segment import segment
+from taiyaku.text.english import lexical_stem as stem
+from taiyaku.text.numbers import number_values
 from taiyaku.textmap import MappedText
 
 JA_PARAGRAPHS = [
@@ -127,7 +129,8 @@ def test_empty_side_gives_null_beads_flagged_for_review() -> None:
     english = _segments(EN_PARAGRAPHS, "en")
     beads = align([], english)
     assert [b.type for b in beads] == ["0-1"] * 4
-    assert all(b.score == 0.0 and "needs-review" in b.flags for b in beads)
+    assert all(b.score == 0.0 and b.flags == (BeadFlag.UNALIGNED,) for b in beads)
+    assert all(needs_review(b.score, b.flags) for b in beads)
     check_beads(beads, 0, 4)
     assert align([], []) == []
 

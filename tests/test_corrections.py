@@ -6,16 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from taiyaku.corrections import (
-    Correction,
-    align_with_corrections,
-    append_correction,
-    correction_from_beads,
-    load_corrections,
-)
+from taiyaku.align import align_with_corrections
+from taiyaku.corpora.corrections import append_correction, correction_from_beads, load_corrections
 from taiyaku.errors import TaiyakuError
-from taiyaku.model import Segment
-from taiyaku.publish import bead_records, render_jsonl
+from taiyaku.model import Correction, Segment
+from taiyaku.publish.corpus import render_jsonl
+from taiyaku.publish.records import bead_records
 
 JA_TEXTS = [
     "会合は2014年3月12日に東京で開催された。",
@@ -140,7 +136,7 @@ def test_a_repeated_text_is_anchored_at_its_occurrence_after_earlier_corrections
 def test_a_correction_waits_for_a_refresh_holding_the_statement_lock(tmp_path: Path) -> None:
     import threading
 
-    from taiyaku.statement import statement_lock
+    from taiyaku.corpora.statement import statement_lock
 
     statement = tmp_path / "corpora" / "doc"
     statement.mkdir(parents=True)

@@ -9,10 +9,9 @@ import pytest
 from conftest import shared_or_skip
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.evaluate import (
+from taiyaku.eval.alignment import (
     EvalReport,
     GoldUnit,
-    evaluate_set,
     format_report,
     load_gold,
     map_spans,
@@ -20,6 +19,7 @@ from taiyaku.evaluate import (
     set_documents,
 )
 from taiyaku.model import Bead, Segment
+from taiyaku.pipeline import evaluate_set
 
 
 def _seg(lang: str, index: int, start: int, end: int) -> Segment:

@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.glossary import (
+from taiyaku.terms.glossary import (
     TBX_NAMESPACE,
     Glossary,
     GlossaryEntry,
@@ -129,8 +129,9 @@ def test_duplicate_with_the_same_target_is_merged(tmp_path: Path) -> None:
         "memorandum of agreement\tsecond\n",
     )
     assert load_glossary(path).entries == (
-        GlossaryEntry("覚書", "memorandum of understanding", ("MOU", "MoU"), ("memorandum of agreement",),
-                      "first; second"),
+        GlossaryEntry(
+            "覚書", "memorandum of understanding", ("MOU", "MoU"), ("memorandum of agreement",), "first; second"
+        ),
     )
 
 
@@ -155,7 +156,7 @@ def test_csv_with_quoted_fields(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         "g.csv",
-        'ja,en,variants,forbidden,note\n'
+        "ja,en,variants,forbidden,note\n"
         '経済産業省,"Ministry of Economy, Trade and Industry",METI,MITI,"Pre-2001: ""MITI"""\n',
     )
     assert load_glossary(path).entries == (
@@ -270,19 +271,38 @@ def test_reads_tbx_v3_dct_style_in_utf16(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "line", "problem"),
     [
-        ('<conceptEntry id="c1">\n<langSec xml:lang="ja"><termSec><term>覚書</term></termSec></langSec>\n'
-         "</conceptEntry>", 5, "no English term"),
-        ('<conceptEntry id="c1">\n<langSec xml:lang="en"><termSec><term>MOU</term></termSec></langSec>\n'
-         "</conceptEntry>", 5, "without a Japanese term"),
-        ('<conceptEntry id="c1"><langSec xml:lang="ja"><termSec><term>覚書</term></termSec></langSec>\n'
-         '<langSec xml:lang="en"><termSec><term>MOU</term>\n'
-         '<termNote type="administrativeStatus">admittedTerm-admn-sts</termNote></termSec></langSec></conceptEntry>',
-         5, "no preferred English term"),
-        ('<conceptEntry id="c1"><langSec xml:lang="ja"><termSec><term>覚書</term></termSec></langSec>\n'
-         '<langSec xml:lang="en"><termSec><term> </term></termSec></langSec></conceptEntry>', 6, "empty term"),
-        ('<conceptEntry id="c1"><langSec xml:lang="ja"><termSec><term>覚書</term></termSec></langSec>\n'
-         '<langSec xml:lang="en"><termSec><term>MOU</term>\n<termNote type="administrativeStatus">approved'
-         "</termNote></termSec></langSec></conceptEntry>", 7, "unknown administrativeStatus 'approved'"),
+        (
+            '<conceptEntry id="c1">\n<langSec xml:lang="ja"><termSec><term>覚書</term></termSec></langSec>\n'
+            "</conceptEntry>",
+            5,
+            "no English term",
+        ),
+        (
+            '<conceptEntry id="c1">\n<langSec xml:lang="en"><termSec><term>MOU</term></termSec></langSec>\n'
+            "</conceptEntry>",
+            5,
+            "without a Japanese term",
+        ),
+        (
+            '<conceptEntry id="c1"><langSec xml:lang="ja"><termSec><term>覚書</term></termSec></langSec>\n'
+            '<langSec xml:lang="en"><termSec><term>MOU</term>\n'
+            '<termNote type="administrativeStatus">admittedTerm-admn-sts</termNote></termSec></langSec></conceptEntry>',
+            5,
+            "no preferred English term",
+        ),
+        (
+            '<conceptEntry id="c1"><langSec xml:lang="ja"><termSec><term>覚書</term></termSec></langSec>\n'
+            '<langSec xml:lang="en"><termSec><term> </term></termSec></langSec></conceptEntry>',
+            6,
+            "empty term",
+        ),
+        (
+            '<conceptEntry id="c1"><langSec xml:lang="ja"><termSec><term>覚書</term></termSec></langSec>\n'
+            '<langSec xml:lang="en"><termSec><term>MOU</term>\n<termNote type="administrativeStatus">approved'
+            "</termNote></termSec></langSec></conceptEntry>",
+            7,
+            "unknown administrativeStatus 'approved'",
+        ),
         ('<conceptEntry id="c1">\n<langSec xml:lang="ja"><termSec><term>覚書</termSec>', 6, "not well-formed XML"),
     ],
 )

@@ -8,9 +8,10 @@ import unicodedata
 
 import pytest
 
-from taiyaku.html import declared_charset, extract_blocks
 from taiyaku.model import Provenance, SourceDocument
 from taiyaku.normalize import normalize
+from taiyaku.normalize.html import extract_blocks
+from taiyaku.sources.charset import declared_charset
 from taiyaku.textmap import MappedText
 
 PAGE = """<!DOCTYPE html>

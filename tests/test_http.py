@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import io
 import time
@@ -11,7 +12,11 @@ from scripted_http import Reply, Request, ScriptedServer
 
 from taiyaku import __version__
 from taiyaku.errors import TaiyakuError
-from taiyaku.pull import FetchError, FetchLimits, fetch, is_retryable, pull
+from taiyaku.sources import pull
+from taiyaku.sources.fetch import DEFAULT_LIMITS, FetchError, FetchLimits, fetch, is_retryable
+
+# Retryable failures are tested one attempt at a time (the retry tests cover the retrying).
+ONE_ATTEMPT = FetchLimits(retries=0)
 
 JAPANESE = "総務省と米国国務省は、第５回日米インターネットエコノミー政策協力対話を東京で開催した。"
 
@@ -168,12 +173,14 @@ def test_retries_exhausted_reports_the_last_error(server: ScriptedServer) -> Non
     assert server.hits("/doc.txt") == 3
 
 
-def test_pull_makes_one_attempt_by_default(server: ScriptedServer) -> None:
-    # In the flow the Prefect task retries; a second retry layer inside pull would multiply attempts.
-    url = server.route("/doc.txt", Reply(503, b""), Reply(200, b"ok", {"Content-Type": "text/plain"}))
-    with pytest.raises(FetchError, match="HTTP 503"):
-        pull(url)
-    assert server.hits("/doc.txt") == 1
+def test_pull_retries_by_default(server: ScriptedServer) -> None:
+    # The library's fetch is the one retry layer, for the flow and the CLI alike.
+    url = server.route(
+        "/doc.txt", Reply(503, b"", {"Retry-After": "0"}), Reply(200, b"ok", {"Content-Type": "text/plain"})
+    )
+    assert pull(url, limits=dataclasses.replace(DEFAULT_LIMITS, backoff=0.01)).text == "ok"
+    assert server.hits("/doc.txt") == 2
+    assert DEFAULT_LIMITS.retries >= 1
 
 
 def test_404_is_a_clear_error_and_not_retried(server: ScriptedServer) -> None:
@@ -189,7 +196,7 @@ def test_connection_refused_is_retryable() -> None:
     with ScriptedServer() as stopped:
         url = stopped.url("/doc.txt")
     with pytest.raises(FetchError, match="cannot connect") as caught:
-        pull(url, limits=FetchLimits(timeout=2))
+        pull(url, limits=FetchLimits(timeout=2, retries=0))
     assert is_retryable(caught.value)
 
 
@@ -200,7 +207,7 @@ def test_a_stalled_response_times_out(server: ScriptedServer) -> None:
     url = server.route("/slow.txt", Reply(200, b"late", {"Content-Type": "text/plain"}, stall=30))
     started = time.monotonic()
     with pytest.raises(FetchError, match="stalled") as caught:
-        pull(url, limits=FetchLimits(timeout=0.5))
+        pull(url, limits=FetchLimits(timeout=0.5, retries=0))
     assert time.monotonic() - started < 5
     assert is_retryable(caught.value)
 
@@ -209,7 +216,7 @@ def test_a_trickling_response_hits_the_total_timeout(server: ScriptedServer) -> 
     url = server.route("/trickle.txt", Reply(200, b"x" * 200, {"Content-Type": "text/plain"}, trickle=0.05))
     started = time.monotonic()
     with pytest.raises(FetchError, match=r"longer than 0\.5 s"):
-        pull(url, limits=FetchLimits(timeout=2, total_timeout=0.5))
+        pull(url, limits=FetchLimits(timeout=2, total_timeout=0.5, retries=0))
     assert time.monotonic() - started < 3
 
 
@@ -217,7 +224,7 @@ def test_a_body_cut_short_is_detected(server: ScriptedServer) -> None:
     body = html_page(JAPANESE).encode("utf-8")
     url = server.route("/cut.html", Reply(200, body, {"Content-Type": "text/html"}, content_length=len(body) + 500))
     with pytest.raises(FetchError, match="body cut short") as caught:
-        pull(url)
+        pull(url, limits=ONE_ATTEMPT)
     assert is_retryable(caught.value)
 
 
@@ -302,33 +309,33 @@ def test_an_empty_body_is_refused(server: ScriptedServer) -> None:
         pull(url)
 
 
-# ------------------------------------------------------------------------------ Prefect task retries
+# ------------------------------------------------------------------------------ retries in the flow
 
 
-def test_prefect_task_retries_with_retry_condition(server: ScriptedServer, prefect_harness: None) -> None:
-    """The flow's layering: pull makes one attempt, the Prefect task retries (and waits out Retry-After)."""
-    from prefect import flow, task
+def test_the_flows_pull_task_retries_once_layered(server: ScriptedServer, prefect_harness: None) -> None:
+    """In the flow the pull step's task is not retried by Prefect: the library's fetch retries, honouring
+    Retry-After, so a 503 costs one more request (not retries x retries) and a 404 none."""
+    from prefect import flow
 
-    from taiyaku.pull import retry_condition
+    from flows.pipeline import STEP_TASKS
+    from taiyaku import pipeline
 
-    @task(retries=3, retry_delay_seconds=0, retry_condition_fn=retry_condition)
-    def pull_task(url: str) -> str:
-        return pull(url).text
+    pull_task = STEP_TASKS[pipeline.pull_source]
+    assert pull_task.retries == 0
 
     @flow
     def pull_flow(url: str) -> str:
-        return pull_task(url)
+        return pull_task(url).text
 
     url = server.route(
         "/doc.txt",
         Reply(503, b"", {"Retry-After": "1"}),
-        Reply(503, b""),
         Reply(200, b"Joint statement.", {"Content-Type": "text/plain"}),
     )
     started = time.monotonic()
     assert pull_flow(url) == "Joint statement."
-    assert time.monotonic() - started >= 0.95  # Retry-After: 1 honoured although the task's delay is 0
-    assert server.hits("/doc.txt") == 3
+    assert time.monotonic() - started >= 0.95  # Retry-After: 1 honoured
+    assert server.hits("/doc.txt") == 2
 
     missing = server.url("/missing.txt")
     with pytest.raises(FetchError, match="HTTP 404"):
@@ -361,5 +368,5 @@ def test_status_without_a_reason_phrase_reads_cleanly(server: ScriptedServer) ->
     server.route("/down.txt", Reply(599, b""))
     moved = server.route("/moved.txt", Reply(301, b"", {"Location": "/down.txt"}))
     with pytest.raises(FetchError) as caught:
-        pull(moved)
+        pull(moved, limits=ONE_ATTEMPT)
     assert str(caught.value) == f"{moved}: HTTP 599 (redirected to {server.url('/down.txt')})"

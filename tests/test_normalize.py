@@ -14,7 +14,9 @@ from conftest import shared_or_skip
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.model import Block, Lang, Provenance, SourceDocument
-from taiyaku.normalize import display_width, normalize, normalize_text
+from taiyaku.normalize import normalize
+from taiyaku.normalize.unicode import normalize_text
+from taiyaku.text.width import display_width
 from taiyaku.textmap import MappedText
 
 

@@ -20,8 +20,8 @@ from reportlab.pdfgen import canvas
 from taiyaku.errors import TaiyakuError
 from taiyaku.model import Block
 from taiyaku.normalize import normalize
-from taiyaku.pdf import EXTRACTOR, extract_pdf_text
-from taiyaku.pull import pull
+from taiyaku.sources import pull
+from taiyaku.sources.pdf import EXTRACTOR, extract_pdf_text
 
 JA_FONT = "HeiseiMin-W3"
 JA_HEADER = "日米インターネットエコノミー政策協力対話　共同プレス声明（仮訳）"

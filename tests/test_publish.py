@@ -9,18 +9,12 @@ import pytest
 from lxml import etree
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.model import Bead, Finding, Provenance, Segment
-from taiyaku.publish import (
-    BeadRecord,
-    bead_records,
-    check_not_shrinking,
-    publish_files,
-    read_corpus,
-    render_jsonl,
-    render_tmx,
-    render_tsv,
-)
-from taiyaku.report import Review, render_report_html, render_report_json
+from taiyaku.io import write_files_atomically as publish_files
+from taiyaku.model import Bead, BeadFlag, BeadRecord, CheckId, Finding, Provenance, Segment, Severity
+from taiyaku.publish.corpus import read_corpus, render_jsonl, render_tmx, render_tsv
+from taiyaku.publish.guard import check_not_shrinking
+from taiyaku.publish.records import bead_records
+from taiyaku.publish.report import Review, render_report_html, render_report_json
 
 JA = [
     Segment(0, "ja", "共同記者発表", 0, 7, "b0", "heading"),
@@ -61,7 +55,19 @@ def test_jsonl_has_every_bead_with_documented_fields() -> None:
     first = json.loads(lines[0])
     assert list(first) == ["id", "ja", "en", "ja_spans", "en_spans", "type", "score", "flags"]
     assert first["ja_spans"] == [[0, 7]]
-    assert json.loads(lines[2])["flags"] == ["low"]
+    # needs-review comes first when the bead needs a reviewer (score 0.4); other flags are kept as given.
+    assert json.loads(lines[2])["flags"] == ["needs-review", "low"]
+    assert json.loads(lines[0])["flags"] == []
+
+
+def test_needs_review_is_one_rule_for_flag_and_report() -> None:
+    # Low confidence, or an error finding on a confident bead; never a bead a reviewer confirmed.
+    error = Finding("b0", CheckId.NUMBER_MISMATCH, Severity.ERROR, "5", "5", "", "5 missing")
+    warning = Finding("b0", CheckId.TERM_MISSING, Severity.WARNING, "x", "x", "", "x missing")
+    confirmed = [*BEADS[:2], Bead(2, (2,), (3,), 0.4, (BeadFlag.REVIEWED,)), BEADS[3]]
+    assert [r.needs_review for r in bead_records(BEADS, JA, EN, [warning])] == [False, True, True, True]
+    assert [r.needs_review for r in bead_records(BEADS, JA, EN, [error])] == [True, True, True, True]
+    assert [r.needs_review for r in bead_records(confirmed, JA, EN)] == [False, True, False, True]
 
 
 def test_tmx_is_valid_14b_with_one_tu_per_bilingual_bead() -> None:
@@ -139,21 +145,22 @@ def test_smaller_corpus_is_refused(tmp_path: Path) -> None:
 def test_report_escapes_text_and_states_summary() -> None:
     provenance = Provenance("ja.txt", "0" * 64, 10, "text/plain", "utf-8")
     finding = Finding("b2", "term-missing", "error", "ICT", "ICT", "", "ICT <missing>")
-    review = Review("t<1>", records(), [finding], provenance, provenance, 0.5, 4, 4)
+    review = Review("t<1>", bead_records(BEADS, JA, EN, [finding]), [finding], provenance, provenance, 4, 4)
     page = render_report_html(review)
     assert "<script>" not in page and "&lt;script&gt;&amp;「ICT」" in page
     assert "ICT &lt;missing&gt;" in page
     data = json.loads(render_report_json(review))
     assert data["summary"]["bead_types"] == {"1-0": 1, "1-1": 2, "1-2": 1}
-    assert data["summary"]["low_confidence"] == 1
-    assert data["summary"]["needs_review"] == 1
+    assert data["summary"]["low_confidence"] == 3
+    assert data["summary"]["needs_review"] == 3
+    assert [bead["needs_review"] for bead in data["beads"]] == [False, True, True, True]
     assert data["beads"][2]["findings"][0]["check"] == "term-missing"
     assert data["sources"]["ja"]["sha256"] == "0" * 64
     assert render_report_json(review) == render_report_json(review)
 
 
 def test_atomic_write_never_leaves_partial_file(tmp_path: Path) -> None:
-    from taiyaku.publish import atomic_write
+    from taiyaku.io import atomic_write
 
     target = tmp_path / "x.json"
     atomic_write(target, "complete")

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.pull import FetchLimits, decode_text, pull
+from taiyaku.sources import pull
+from taiyaku.sources.charset import decode_text
+from taiyaku.sources.fetch import FetchLimits
 
 # A real-looking paragraph: kanji, hiragana, katakana, full-width digits and letters, NEC special characters
 # (① and ㈱ exist in CP932 only, as on many ministry pages).

@@ -14,10 +14,12 @@ import pytest
 from reportlab.pdfgen import canvas
 from scripted_http import Reply, Request, ScriptedServer
 
+from taiyaku.corpora.snapshots import add_statement, refresh_statement, verify_snapshot
+from taiyaku.corpora.statement import Statement, load_statement
 from taiyaku.errors import TaiyakuError
-from taiyaku.pull import FetchError, FetchLimits, pull
-from taiyaku.snapshot import add_statement, read_record, refresh_statement, verify_snapshot
-from taiyaku.statement import Statement, load_statement
+from taiyaku.sources import pull
+from taiyaku.sources.fetch import FetchError, FetchLimits
+from taiyaku.sources.provenance import read_record
 
 JAPANESE = "総務省と米国国務省は、第５回日米インターネットエコノミー政策協力対話を東京で開催した。"
 JA_PAGE = f"<!DOCTYPE html><html><head><title>共同声明</title></head><body><p>{JAPANESE}</p></body></html>"
@@ -338,7 +340,7 @@ def test_a_changed_snapshot_is_reported(server: ScriptedServer, corpora: Path) -
 
 
 def test_staging_folders_are_never_taken_for_statements(server: ScriptedServer, corpora: Path) -> None:
-    from taiyaku.statement import find_statements
+    from taiyaku.corpora.statement import find_statements
 
     add(server, corpora)
     # What an interrupted add or refresh could leave behind.

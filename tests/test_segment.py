@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from taiyaku.model import Block
-from taiyaku.segment import SUDACHI_MAX_BYTES, english_nlp, japanese_tokens, segment, sudachi_pieces
+from taiyaku.nlp import SUDACHI_MAX_BYTES, english_nlp, japanese_tokens, sudachi_pieces
+from taiyaku.segment import segment
 from taiyaku.textmap import MappedText
 
 

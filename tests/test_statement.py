@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from taiyaku.corpora.statement import find_statements, load_statement
 from taiyaku.errors import TaiyakuError
-from taiyaku.statement import find_statements, load_statement
 
 VALID = (
     'id = "us-japan-2014"\ntitle = "Joint Statement"\ndate = 2014-03-13\nglossary = "../glossaries/ict.tsv"\n'

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from taiyaku.glossary import Glossary, GlossaryEntry
-from taiyaku.model import Finding
-from taiyaku.publish import BeadRecord, render_jsonl, render_tmx
-from taiyaku.terms import CHECKS, SEVERITY, TermMatcher, check_corpus, check_terms
-from taiyaku.terms_qa import beads_from_pairs
+from taiyaku.eval.terms_qa import beads_from_pairs
+from taiyaku.model import BeadRecord, Finding
+from taiyaku.pipeline import check_corpus
+from taiyaku.publish.corpus import render_jsonl, render_tmx
+from taiyaku.terms.checks import CHECKS, check_terms
+from taiyaku.terms.glossary import Glossary, GlossaryEntry
+from taiyaku.terms.matching import TermMatcher
 
 
 def glossary(*entries: GlossaryEntry) -> Glossary:
@@ -35,11 +37,17 @@ def japanese_terms(gloss: Glossary, text: str) -> list[tuple[str, str]]:
 
 
 def test_check_table() -> None:
-    assert [c.id for c in CHECKS] == [
-        "term-missing", "term-forbidden", "term-inconsistent", "number-mismatch", "latin-mismatch", "untranslated",
+    assert list(CHECKS) == [
+        "term-missing",
+        "term-forbidden",
+        "term-inconsistent",
+        "number-mismatch",
+        "latin-mismatch",
+        "untranslated",
     ]
-    assert SEVERITY["term-forbidden"] == "error" and SEVERITY["term-missing"] == "warning"
-    assert all(c.severity in ("error", "warning", "info") and c.meaning for c in CHECKS)
+    assert all(check_id == check.id for check_id, check in CHECKS.items())
+    assert CHECKS["term-forbidden"].severity == "error" and CHECKS["term-missing"].severity == "warning"
+    assert all(c.severity in ("error", "warning", "info") and c.meaning for c in CHECKS.values())
 
 
 # --- Japanese matching ----------------------------------------------------------------------------------
@@ -108,8 +116,10 @@ def test_english_is_inflection_aware() -> None:
         GlossaryEntry("ベストプラクティス", "best practice"),
         GlossaryEntry("共有する", "share"),
     )
-    pairs = [("官民のパートナーシップを含む。", "Including public-private partnerships."),
-             ("ベストプラクティスを共有する。", "They shared best practices.")]
+    pairs = [
+        ("官民のパートナーシップを含む。", "Including public-private partnerships."),
+        ("ベストプラクティスを共有する。", "They shared best practices."),
+    ]
     assert check(pairs, gloss) == []
     missing = check([("パートナーシップを含む。", "Including partners.")], gloss)
     assert summary(missing) == [("b0", "term-missing")]
@@ -125,10 +135,17 @@ ITU = GlossaryEntry("国際電気通信連合", "International Telecommunication
 
 
 def test_acronym_entry_is_satisfied_by_the_full_name_or_both() -> None:
-    assert check([("国際電気通信連合の会議。", "A meeting of the International Telecommunication Union.")],
-                 glossary(ITU)) == []
-    assert check([("国際電気通信連合の会議。", "A meeting of the International Telecommunication Union (ITU).")],
-                 glossary(ITU)) == []
+    assert (
+        check([("国際電気通信連合の会議。", "A meeting of the International Telecommunication Union.")], glossary(ITU))
+        == []
+    )
+    assert (
+        check(
+            [("国際電気通信連合の会議。", "A meeting of the International Telecommunication Union (ITU).")],
+            glossary(ITU),
+        )
+        == []
+    )
 
 
 def test_acronym_alone_only_after_first_mention() -> None:
@@ -137,8 +154,10 @@ def test_acronym_alone_only_after_first_mention() -> None:
         ("国際電気通信連合の決議。", "A resolution of the ITU."),
     ]
     assert check(introduced, glossary(ITU)) == []
-    not_introduced = [("国際電気通信連合の決議。", "A resolution of the ITU."),
-                      ("国際電気通信連合の会議。", "A meeting of the International Telecommunication Union.")]
+    not_introduced = [
+        ("国際電気通信連合の決議。", "A resolution of the ITU."),
+        ("国際電気通信連合の会議。", "A meeting of the International Telecommunication Union."),
+    ]
     findings = check(not_introduced, glossary(ITU))
     assert summary(findings) == [("b0", "term-missing")]
     assert findings[0].found == "ITU" and "before" in findings[0].message
@@ -157,8 +176,15 @@ CABINET_OFFICE = GlossaryEntry("内閣府", "Cabinet Office")
 def test_term_missing_names_bead_term_and_expectation() -> None:
     findings = check([("サイバーセキュリティの強化。", "Strengthening security online.")], glossary(CYBER))
     assert findings == [
-        Finding("b0", "term-missing", "warning", "サイバーセキュリティ", "cybersecurity", "",
-                "サイバーセキュリティ: none of 'cybersecurity' is in the English")
+        Finding(
+            "b0",
+            "term-missing",
+            "warning",
+            "サイバーセキュリティ",
+            "cybersecurity",
+            "",
+            "サイバーセキュリティ: none of 'cybersecurity' is in the English",
+        )
     ]
 
 
@@ -170,10 +196,13 @@ def test_term_forbidden_instead_of_missing() -> None:
 
 
 def test_forbidden_inside_a_longer_allowed_rendering_is_fine() -> None:
-    assert check([("総務省が実施。", "The Ministry of Internal Affairs and Communications conducts it.")],
-                 glossary(MIC)) == []
-    assert summary(check([("総務省が実施。", "The Ministry of Internal Affairs (MIC) conducts it.")],
-                         glossary(MIC))) == [("b0", "term-forbidden")]
+    assert (
+        check([("総務省が実施。", "The Ministry of Internal Affairs and Communications conducts it.")], glossary(MIC))
+        == []
+    )
+    assert summary(
+        check([("総務省が実施。", "The Ministry of Internal Affairs (MIC) conducts it.")], glossary(MIC))
+    ) == [("b0", "term-forbidden")]
 
 
 def test_forbidden_rendering_claimed_by_another_term_of_the_bead() -> None:
@@ -185,8 +214,14 @@ def test_forbidden_rendering_claimed_by_another_term_of_the_bead() -> None:
 
 
 def test_forbidden_that_differs_only_by_inflection() -> None:
-    gloss = glossary(GlossaryEntry("国際電気通信連合", "International Telecommunication Union", ("ITU",),
-                                   ("International Telecommunications Union",)))
+    gloss = glossary(
+        GlossaryEntry(
+            "国際電気通信連合",
+            "International Telecommunication Union",
+            ("ITU",),
+            ("International Telecommunications Union",),
+        )
+    )
     findings = check([("国際電気通信連合の会議。", "A meeting of the International Telecommunications Union.")], gloss)
     assert summary(findings) == [("b0", "term-forbidden")]
     assert check([("国際電気通信連合の会議。", "A meeting of the International Telecommunication Union.")], gloss) == []
@@ -211,8 +246,10 @@ def test_spelling_variant_is_a_different_rendering_but_an_acronym_is_not() -> No
         MIC,
     )
     pairs = [
-        ("マルチステークホルダーの体制。総務省",
-         "A multistakeholder system. Ministry of Internal Affairs and Communications"),
+        (
+            "マルチステークホルダーの体制。総務省",
+            "A multistakeholder system. Ministry of Internal Affairs and Communications",
+        ),
         ("マルチステークホルダーの会合。総務省", "A multistakeholder meeting. MIC"),
         ("マルチステークホルダーの原則。総務省", "Multi-stakeholder principles. MIC"),
     ]
@@ -221,8 +258,10 @@ def test_spelling_variant_is_a_different_rendering_but_an_acronym_is_not() -> No
 
 def test_a_tie_is_not_an_inconsistency() -> None:
     gloss = glossary(GlossaryEntry("官民", "public-private", ("public and private sectors",)))
-    pairs = [("官民のパートナーシップ。", "Public-private partnerships."),
-             ("官民双方による協力。", "Cooperation by both the public and private sectors.")]
+    pairs = [
+        ("官民のパートナーシップ。", "Public-private partnerships."),
+        ("官民双方による協力。", "Cooperation by both the public and private sectors."),
+    ]
     assert check(pairs, gloss) == []
 
 
@@ -276,10 +315,12 @@ def test_latin_mismatch(ja: str, en: str) -> None:
 
 
 def test_latin_tokens_found_case_insensitively_and_joined() -> None:
-    pairs = [("「NETMundial会議」", "the NETmundial meeting"),
-             ("第一研究委員会（SG1：Study Group1）", "Study Group 1 (SG1)"),
-             ("ワシントンＤＣで", "in Washington, D.C."),
-             ("ITU-Dの会合", "a meeting of ITU-D")]
+    pairs = [
+        ("「NETMundial会議」", "the NETmundial meeting"),
+        ("第一研究委員会（SG1：Study Group1）", "Study Group 1 (SG1)"),
+        ("ワシントンＤＣで", "in Washington, D.C."),
+        ("ITU-Dの会合", "a meeting of ITU-D"),
+    ]
     assert check(pairs, None) == []
 
 
@@ -313,7 +354,9 @@ def test_only_the_glossary_free_checks_run_without_a_glossary() -> None:
     pairs = [("サイバーセキュリティとICT、2014年", "Cyber security and information technology, 2015")]
     assert summary(check(pairs, None)) == [("b0", "number-mismatch"), ("b0", "latin-mismatch")]
     assert summary(check(pairs, glossary(CYBER))) == [
-        ("b0", "term-forbidden"), ("b0", "number-mismatch"), ("b0", "latin-mismatch"),
+        ("b0", "term-forbidden"),
+        ("b0", "number-mismatch"),
+        ("b0", "latin-mismatch"),
     ]
 
 
@@ -327,7 +370,10 @@ def test_findings_are_sorted_by_bead_then_check() -> None:
     ]
     findings = check(pairs, gloss)
     assert summary(findings) == [
-        ("b1", "term-forbidden"), ("b1", "term-inconsistent"), ("b1", "number-mismatch"), ("b3", "untranslated"),
+        ("b1", "term-forbidden"),
+        ("b1", "term-inconsistent"),
+        ("b1", "number-mismatch"),
+        ("b3", "untranslated"),
     ]
     assert findings == check(pairs, gloss)
 
@@ -343,8 +389,9 @@ def test_bead_longer_than_sudachis_limit_is_checked() -> None:
 
 def records() -> list[BeadRecord]:
     return [
-        BeadRecord("b0", "サイバーセキュリティの強化。", "Strengthening cyber security.", ((0, 14),), ((0, 29),),
-                   "1-1", 0.9),
+        BeadRecord(
+            "b0", "サイバーセキュリティの強化。", "Strengthening cyber security.", ((0, 14),), ((0, 29),), "1-1", 0.9
+        ),
         BeadRecord("b1", "2014年3月13日", "March 13, 2014", ((15, 25),), ((30, 44),), "1-1", 0.95),
         BeadRecord("b2", "その他", "", ((26, 29),), (), "1-0", 0.5),
     ]

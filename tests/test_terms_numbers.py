@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from taiyaku.numbers import compare_numbers, english_numbers, japanese_numbers
+from taiyaku.text.numbers import compare_numbers, english_numbers, japanese_numbers
 
 
 def strong(mentions: list) -> list[str]:

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.glossary import load_glossary
-from taiyaku.terms import CHECKS
-from taiyaku.terms_qa import QaResult, evaluate, format_table, read_gold_pairs, read_seeded_errors
+from taiyaku.eval.terms_qa import QaResult, evaluate, format_table, read_gold_pairs, read_seeded_errors
+from taiyaku.terms.checks import CHECKS
+from taiyaku.terms.glossary import load_glossary
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "data" / "seed_gold.tsv"
@@ -35,7 +35,7 @@ def test_the_set_is_large_and_covers_every_check() -> None:
     errors = read_seeded_errors(ERRORS, pairs)
     per_check = Counter(check for error in errors for check in error.expect)
     assert sum(per_check.values()) >= 60
-    assert all(per_check[check.id] >= 10 for check in CHECKS), per_check
+    assert all(per_check[check.id] >= 10 for check in CHECKS.values()), per_check
     assert sum(1 for error in errors if not error.expect) >= 20  # changes that are not errors
     assert len({error.case for error in errors}) == len(errors)
 
@@ -44,7 +44,7 @@ def test_clean_english_gives_no_findings(result: QaResult) -> None:
     assert result.clean_findings == []
 
 
-@pytest.mark.parametrize("check", [c.id for c in CHECKS])
+@pytest.mark.parametrize("check", [c.id for c in CHECKS.values()])
 def test_precision_and_recall_per_check(result: QaResult, check: str) -> None:
     score = result.scores[check]
     assert score.precision >= TARGET, format_table(result)
@@ -65,8 +65,11 @@ def test_a_change_that_does_not_apply_is_refused(tmp_path: Path) -> None:
     ("text", "line", "problem"),
     [
         ("case\tbead\taction\tfind\treplace\tnote\n", 1, r"lacks the column\(s\) expect"),
-        ("case\tbead\taction\tfind\treplace\texpect\tnote\nx1\tb2\tdrop-en\t\t\tuntranslated\t\n", 2,
-         "not a bead number"),
+        (
+            "case\tbead\taction\tfind\treplace\texpect\tnote\nx1\tb2\tdrop-en\t\t\tuntranslated\t\n",
+            2,
+            "not a bead number",
+        ),
     ],
 )
 def test_a_malformed_seeded_set_names_file_and_line(tmp_path: Path, text: str, line: int, problem: str) -> None:

@@ -1,4 +1,4 @@
-"""Stage 4: monotonic sentence alignment of a Japanese and an English document.
+"""Stage 4, align: monotonic sentence alignment of a Japanese and an English document.
 
 ``align`` pairs consecutive Japanese segments with consecutive English segments (beads 1-1, 1-2, 2-1,
 2-2, 1-3, 3-1, 1-0, 0-1).  The pieces, one job each:
@@ -8,109 +8,13 @@
 * :mod:`.band`: which part of the lattice to search (all of it for ordinary documents; a corridor around
   anchor pairs for book-length ones);
 * :mod:`.search`: the bead cost and the dynamic programme (best path, posteriors);
-* :mod:`.confidence`: posteriors → calibrated probability that a bead is right.
+* :mod:`.confidence`: posteriors → calibrated probability that a bead is right;
+* :mod:`.aligner`: :func:`align`, the pieces in order;
+* :mod:`.constrained`: :func:`align_with_corrections`, reviewer corrections as hard anchors.
 """
 
-from __future__ import annotations
+from taiyaku.align.aligner import align, check_beads
+from taiyaku.align.constrained import CorrectedAlignment, align_with_corrections
+from taiyaku.align.search import CostParams
 
-from collections.abc import Iterable
-
-import numpy as np
-
-from taiyaku.align.band import anchored_band, full_band, path_touches_edge, widen
-from taiyaku.align.confidence import REVIEW_THRESHOLD, calibrated_score
-from taiyaku.align.evidence import compute_matches
-from taiyaku.align.features import english_features, japanese_features
-from taiyaku.align.lexicon import GlossaryLike, glossary_pairs
-from taiyaku.align.search import BeadCoster, CostParams, SideStructure, bead_posteriors, best_path
-from taiyaku.model import Bead, Segment
-
-__all__ = ["REVIEW_THRESHOLD", "CostParams", "align", "check_beads"]
-
-# Up to this many lattice cells the whole lattice is searched; beyond, a band around anchors.
-FULL_SEARCH_CELLS = 400_000
-POSTERIOR_TEMPERATURE = 1.0
-
-
-def align(
-    ja: list[Segment],
-    en: list[Segment],
-    *,
-    glossary: GlossaryLike | Iterable[tuple[str, str]] | None = None,
-    params: CostParams | None = None,
-) -> list[Bead]:
-    """Align two documents' segments into beads; every segment lands in exactly one bead, in order.
-
-    ``glossary``: a :class:`taiyaku.glossary.Glossary` (entries with ``ja``, ``en``, ``variants``) or
-    plain (ja, en) pairs; each pair is extra lexical evidence.
-    """
-    params = params or CostParams()
-    n, m = len(ja), len(en)
-    if n == 0 or m == 0:
-        # Nothing to align with: null beads of score 0, flagged for review like every bead below the threshold.
-        flags = ("needs-review", "unaligned")
-        beads = [Bead(k, (k,), (), 0.0, flags) for k in range(n)]
-        beads += [Bead(n + k, (), (k,), 0.0, flags) for k in range(m)]
-        check_beads(beads, n, m)
-        return beads
-    pairs = glossary_pairs(glossary)
-    ja_features = japanese_features(ja, pairs)
-    en_features = english_features(en, pairs)
-    ratio = float(np.clip(en_features.lengths.sum() / max(ja_features.lengths.sum(), 1.0), 0.5, 8.0))
-
-    if (n + 1) * (m + 1) <= FULL_SEARCH_CELLS:
-        lo, hi = full_band(n, m)
-        attempts = 1
-    else:
-        lo, hi = anchored_band(ja_features, en_features, ratio)
-        attempts = 4
-    for attempt in range(attempts):
-        matches = compute_matches(ja_features, en_features, lo, hi)
-        ja_side = SideStructure.build(
-            ja_features.lengths, matches.ja_total, [s.block_id for s in ja], [s.kind == "heading" for s in ja]
-        )
-        en_side = SideStructure.build(
-            en_features.lengths, matches.en_total, [s.block_id for s in en], [s.kind == "heading" for s in en]
-        )
-        coster = BeadCoster(ja_side, en_side, matches, lo, hi, ratio, params)
-        path = best_path(coster, lo, hi)
-        if attempt == attempts - 1 or not path_touches_edge(path, lo, hi):
-            break
-        lo, hi = widen(lo, hi, path, m)
-
-    posteriors = bead_posteriors(coster, lo, hi, path, POSTERIOR_TEMPERATURE)
-    beads: list[Bead] = []
-    for index, ((i0, i1, j0, j1), posterior) in enumerate(zip(path, posteriors, strict=True)):
-        run_in = any(_unpunctuated(ja[k]) for k in range(i0, i1)) or any(_unpunctuated(en[k]) for k in range(j0, j1))
-        score = calibrated_score(posterior, i1 - i0, j1 - j0, run_in)
-        flags = ("needs-review",) if score < REVIEW_THRESHOLD else ()
-        beads.append(Bead(index, tuple(range(i0, i1)), tuple(range(j0, j1)), round(score, 4), flags))
-    check_beads(beads, n, m)
-    return beads
-
-
-_FINAL_PUNCTUATION = tuple("。！？!?.」』)）\"'”’:：")
-
-
-def _unpunctuated(segment: Segment) -> bool:
-    """A paragraph sentence without final punctuation: a run-in heading or a flattened list, where the
-    sentence splitting is least reliable."""
-    return segment.kind == "paragraph" and not segment.text.endswith(_FINAL_PUNCTUATION)
-
-
-def check_beads(beads: list[Bead], n_ja: int, n_en: int) -> None:
-    """The alignment invariant: every segment of both sides in exactly one bead, in order, none empty."""
-    next_ja = next_en = 0
-    for bead in beads:
-        if not bead.ja and not bead.en:
-            raise AssertionError(f"bead {bead.id} is empty")
-        if bead.ja != tuple(range(next_ja, next_ja + len(bead.ja))):
-            raise AssertionError(f"bead {bead.id}: Japanese segments {bead.ja} out of order")
-        if bead.en != tuple(range(next_en, next_en + len(bead.en))):
-            raise AssertionError(f"bead {bead.id}: English segments {bead.en} out of order")
-        if not 0.0 <= bead.score <= 1.0:
-            raise AssertionError(f"bead {bead.id}: score {bead.score} outside [0, 1]")
-        next_ja += len(bead.ja)
-        next_en += len(bead.en)
-    if (next_ja, next_en) != (n_ja, n_en):
-        raise AssertionError(f"beads cover {next_ja}/{n_ja} Japanese and {next_en}/{n_en} English segments")
+__all__ = ["CorrectedAlignment", "CostParams", "align", "align_with_corrections", "check_beads"]

@@ -19,9 +19,6 @@ W_RUN_IN = -1.261
 BIAS = 4.565
 # 1-0 and 0-1 beads are too rare in the evaluation sets to fit; they get half their posterior.
 NULL_FACTOR = 0.5
-# Beads below this calibrated score are flagged "needs-review": on the evaluation sets this flags about
-# three quarters of the wrong beads and about 5 % of the correct ones (benchmarks/README.md).
-REVIEW_THRESHOLD = 0.9
 
 
 def calibrated_score(posterior: float, n_ja: int, n_en: int, run_in_risk: bool) -> float:

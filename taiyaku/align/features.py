@@ -22,11 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 from sudachipy import Morpheme, SplitMode
 
-from taiyaku.align.lexicon import ENGLISH_WORD, jmdict, stem
+from taiyaku.align.lexicon import jmdict
 from taiyaku.align.romaji import kana_to_romaji, name_key, sound_key
 from taiyaku.model import Segment
-from taiyaku.numbers import number_values
-from taiyaku.segment import japanese_morphemes
+from taiyaku.nlp import japanese_morphemes
+from taiyaku.text.english import ENGLISH_WORD, lexical_stem
+from taiyaku.text.numbers import number_values
 
 Item = frozenset[str]
 
@@ -52,10 +53,10 @@ def _lengths(segments: Sequence[Segment]) -> np.ndarray:
 
 
 def _english_word_keys(word: str) -> set[str]:
-    keys = {"w:" + word.lower(), "s:" + stem(word)}
+    keys = {"w:" + word.lower(), "s:" + lexical_stem(word)}
     parts = [p for p in re.split(r"[\-'’]", word) if p]
     for part in parts if len(parts) > 1 else [word]:
-        keys.add("s:" + stem(part))
+        keys.add("s:" + lexical_stem(part))
         key = name_key(part)
         if len(key) >= _MIN_NAME_KEY:
             keys.add("n:" + key)
@@ -142,7 +143,7 @@ def japanese_features(segments: Sequence[Segment], glossary: Sequence[tuple[str,
             cache_key = (surface, morpheme.word_id())
             if cache_key not in cache:
                 if _LATIN.fullmatch(surface):
-                    keys = {"w:" + surface.lower(), "s:" + stem(surface)}
+                    keys = {"w:" + surface.lower(), "s:" + lexical_stem(surface)}
                     key = name_key(surface)
                     if len(key) >= _MIN_NAME_KEY:
                         keys.add("n:" + key)

@@ -12,7 +12,8 @@ from pathlib import Path
 from sacrebleu.metrics import BLEU, CHRF
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.publish import BeadRecord, read_corpus
+from taiyaku.model import BeadRecord
+from taiyaku.publish.corpus import read_corpus
 
 
 def _references(corpus: Path, target: str) -> list[str]:

@@ -8,7 +8,7 @@ A statement added with :func:`add_statement` lives in ``corpora/<statement-id>/`
                                 matter (Content-Type, ETag, Last-Modified), sha256, bytes, media type, encoding
     en.html, en.html.provenance.json
 
-Runs then work offline from the snapshot: :func:`taiyaku.pull.pull` on a snapshot file reads the record
+Runs then work offline from the snapshot: :func:`taiyaku.sources.pull` on a snapshot file reads the record
 beside it, decodes the bytes with the Content-Type recorded at fetch time (so a charset sent only in the
 HTTP header is still honoured) and reports the record's provenance.  :func:`refresh_statement` asks the
 server again with If-None-Match / If-Modified-Since and replaces the snapshot only when the bytes changed.
@@ -31,20 +31,8 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from taiyaku.errors import TaiyakuError
-from taiyaku.model import HTML, PDF, TEXT, Lang, Provenance
-from taiyaku.pull import (
-    RETRYING_LIMITS,
-    Fetched,
-    FetchLimits,
-    decode_source,
-    fetch,
-    url_scheme,
-    utc_timestamp,
-)
-from taiyaku.statement import (
+from taiyaku.corpora.statement import (
     STATEMENT_FILE,
     SideSource,
     Statement,
@@ -53,9 +41,13 @@ from taiyaku.statement import (
     load_statement,
     statement_lock,
 )
+from taiyaku.errors import TaiyakuError
+from taiyaku.model import Lang, MediaType, Provenance
+from taiyaku.sources.decode import decode_source
+from taiyaku.sources.fetch import DEFAULT_LIMITS, Fetched, FetchLimits, fetch, url_scheme, utc_timestamp
+from taiyaku.sources.provenance import read_record, record_path, render_record
 
-PROVENANCE_SUFFIX = ".provenance.json"
-_EXTENSIONS = {PDF: "pdf", HTML: "html", TEXT: "txt"}
+_EXTENSIONS = {MediaType.PDF: "pdf", MediaType.HTML: "html", MediaType.TEXT: "txt"}
 _SIDES: tuple[Lang, ...] = ("ja", "en")
 
 
@@ -70,65 +62,6 @@ class Snapshot:
     @property
     def file_name(self) -> str:
         return f"{self.lang}.{_EXTENSIONS[self.provenance.media_type]}"
-
-
-# ------------------------------------------------------------------------------------ provenance records
-
-
-def record_path(snapshot_file: Path) -> Path:
-    """Where the provenance record of ``snapshot_file`` lives: beside it, ``<name>.provenance.json``."""
-    return snapshot_file.with_name(snapshot_file.name + PROVENANCE_SUFFIX)
-
-
-def render_record(provenance: Provenance) -> str:
-    return json.dumps(provenance.to_dict(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def read_record(snapshot_file: Path) -> Provenance | None:
-    """The provenance record beside ``snapshot_file``, or None if it has none."""
-    path = record_path(snapshot_file)
-    if not path.is_file():
-        return None
-    where = str(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise TaiyakuError(where, f"cannot read: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise TaiyakuError(where, f"not a valid provenance record (JSON written by `taiyaku add`): {exc}") from None
-    if not isinstance(data, dict):
-        raise TaiyakuError(where, "not a valid provenance record (JSON written by `taiyaku add`): not an object")
-    headers = data.get("headers", {})
-    if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
-        raise TaiyakuError(where, "'headers' must be an object of strings")
-    sha256 = _record_field(data, "sha256", str, where)
-    if not re.fullmatch(r"[0-9a-f]{64}", sha256):
-        raise TaiyakuError(where, "'sha256' must be 64 lower-case hex digits")
-    return Provenance(
-        source=_record_field(data, "source", str, where),
-        sha256=sha256,
-        bytes=_record_field(data, "bytes", int, where),
-        media_type=_record_field(data, "media_type", str, where),
-        encoding=_record_field(data, "encoding", str, where),
-        final_url=_record_field(data, "final_url", str, where, required=False),
-        fetched_at=_record_field(data, "fetched_at", str, where, required=False),
-        status=_record_field(data, "status", int, where, required=False),
-        headers=dict(headers),
-    )
-
-
-def _record_field(
-    data: dict[str, Any], key: str, kind: type[str] | type[int], where: str, *, required: bool = True
-) -> Any:
-    """``data[key]`` if it is a ``kind`` (``None`` for an optional key that is absent or null)."""
-    value = data.get(key)
-    if value is None and not required:
-        return None
-    # bool is an int to Python, never to a provenance record.
-    if not isinstance(value, kind) or isinstance(value, bool):
-        expected = "a string" if kind is str else "an integer"
-        raise TaiyakuError(where, f"provenance record field '{key}' must be {expected}")
-    return value
 
 
 def _sha256_file(path: Path) -> str:
@@ -174,7 +107,7 @@ def take_snapshot(
     lang: Lang,
     source: str,
     *,
-    limits: FetchLimits = RETRYING_LIMITS,
+    limits: FetchLimits = DEFAULT_LIMITS,
 ) -> Snapshot:
     """Fetch ``source`` and decode it once; local paths are recorded as absolute ``file://`` URLs so a
     refresh finds them again."""
@@ -204,7 +137,7 @@ def add_statement(
     publisher: str = "",
     glossary: str | Path | None = None,
     overwrite: bool = False,
-    limits: FetchLimits = RETRYING_LIMITS,
+    limits: FetchLimits = DEFAULT_LIMITS,
 ) -> Statement:
     """Fetch both sources, snapshot them under ``<corpora_dir>/<statement_id>/`` with ``statement.toml``.
 
@@ -351,7 +284,7 @@ def _replace_folder(staging: Path, folder: Path) -> None:
 def refresh_statement(
     statement: Statement,
     *,
-    limits: FetchLimits = RETRYING_LIMITS,
+    limits: FetchLimits = DEFAULT_LIMITS,
 ) -> bool:
     """Fetch the snapshot sources of ``statement`` again; replace the snapshots whose bytes changed.
 

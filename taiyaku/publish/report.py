@@ -13,14 +13,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import TYPE_CHECKING
 
 from taiyaku import __version__
-from taiyaku.model import Finding, Provenance
-from taiyaku.publish import BeadRecord
-
-if TYPE_CHECKING:
-    from taiyaku.corrections import Correction
+from taiyaku.model import REVIEW_THRESHOLD, BeadRecord, Correction, Finding, Provenance, Severity
 
 # Distributions whose versions decide the output; recorded so a corpus can be reproduced.
 TOOL_DISTRIBUTIONS = ("prefect", "spacy", "ja-ginza", "ginza", "sudachipy", "sudachidict-core", "sacrebleu")
@@ -45,7 +40,6 @@ class Review:
     findings: Sequence[Finding]
     ja_provenance: Provenance
     en_provenance: Provenance
-    review_threshold: float
     ja_segments: int
     en_segments: int
     statement: dict[str, str] = field(default_factory=dict)
@@ -65,11 +59,6 @@ class Review:
         """The findings on one bead, in report order."""
         return self._findings_by_bead.get(bead_id, [])
 
-    def needs_review(self, record: BeadRecord) -> bool:
-        if "reviewed" in record.flags:
-            return False
-        return record.score < self.review_threshold or any(f.severity == "error" for f in self.findings_of(record.id))
-
     def summary(self) -> ReviewSummary:
         scores = [r.score for r in self.records]
         return ReviewSummary(
@@ -78,12 +67,12 @@ class Review:
             en_segments=self.en_segments,
             bead_types=dict(sorted(Counter(r.type for r in self.records).items())),
             mean_score=round(sum(scores) / len(scores), 4) if scores else 0.0,
-            review_threshold=self.review_threshold,
-            low_confidence=sum(1 for r in self.records if r.score < self.review_threshold),
-            needs_review=sum(1 for r in self.records if self.needs_review(r)),
+            review_threshold=REVIEW_THRESHOLD,
+            low_confidence=sum(1 for r in self.records if r.score < REVIEW_THRESHOLD),
+            needs_review=sum(1 for r in self.records if r.needs_review),
             findings=len(self.findings),
             findings_by_check=dict(sorted(Counter(f.check for f in self.findings).items())),
-            reviewed=sum(1 for r in self.records if "reviewed" in r.flags),
+            reviewed=sum(1 for r in self.records if r.reviewed),
             unmatched_corrections=len(self.unmatched_corrections),
         )
 
@@ -122,7 +111,7 @@ def render_report_json(review: Review) -> str:
         "beads": [
             {
                 **r.to_dict(),
-                "needs_review": review.needs_review(r),
+                "needs_review": r.needs_review,
                 "findings": [f.to_dict() for f in review.findings_of(r.id)],
             }
             for r in review.records
@@ -213,11 +202,11 @@ def render_report_html(review: Review) -> str:
     for record in review.records:
         bead_findings = review.findings_of(record.id)
         classes = []
-        if "reviewed" in record.flags:
+        if record.reviewed:
             classes.append("reviewed")
-        elif record.score < review.review_threshold:
+        elif record.score < REVIEW_THRESHOLD:
             classes.append("low")
-        if any(f.severity == "error" for f in bead_findings):
+        if any(f.severity == Severity.ERROR for f in bead_findings):
             classes.append("finding")
         notes = ""
         if bead_findings:

@@ -1,37 +1,25 @@
-"""Stage 3: split blocks into sentences (segments), keeping each sentence's span in the decoded source.
+"""The sentence-boundary components: one spaCy component per language, one job each (mark sentence starts).
 
-Japanese runs through GiNZA's Sudachi tokenizer only (the parser is ~100x slower and adds nothing to
-sentence splitting) followed by :func:`ja_sentence_boundaries`; English runs through spaCy's rule-based
-tokenizer followed by :func:`en_sentence_boundaries`.  Each component has one job: mark sentence starts.
-A paragraph of any length is accepted: a Japanese one longer than Sudachi's input limit is tokenized in
-pieces (:func:`japanese_tokens`), and the components see the whole paragraph.
-
-Headings and list items are never split: a block of those kinds is one segment.  A line break inside a
-paragraph block is a hard boundary (a line without closing punctuation that sits above a paragraph is a
-heading the block builder did not separate).
+``ja_sentence_boundaries`` runs on GiNZA's Sudachi tokens: a sentence ends at 。！？ (and their half-width
+forms), never inside （）『』, inside 「」 only between whole quoted sentences; run-in readings and bullet
+items are split off.  ``en_sentence_boundaries`` runs on spaCy's rule tokenizer: a sentence ends at . ! ?
+unless the token is an abbreviation, an initial, a decimal or a numbered reference ("No. 5").
+Both are registered with spaCy (``nlp.add_pipe("ja_sentence_boundaries")``) and are plain Doc → Doc
+functions, which is how :func:`taiyaku.segment.segment` calls them.
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
-from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import numpy as np
-import spacy
 from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
-from sudachipy import Morpheme, SplitMode
 
-from taiyaku.language import is_japanese_char
-from taiyaku.model import Block, Lang, Segment
-from taiyaku.textmap import MappedText
-
-# Components of ja_ginza that sentence splitting does not need (all of them: only the tokenizer stays).
-_GINZA_EXCLUDE = ("tok2vec", "parser", "ner", "morphologizer", "compound_splitter", "bunsetu_recognizer")
+from taiyaku.text.script import is_japanese_char
 
 # --- Japanese -------------------------------------------------------------------------------------------
 
@@ -347,127 +335,3 @@ def _en_starts_sentence(doc: Doc, terminal: int, nxt: int) -> bool:
     if first.isdigit():
         return False  # "Jan. 5", "Ch. 3"
     return word.text.lower() in _EN_SENTENCE_STARTERS
-
-
-# --- loaders and the stage function --------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=1)
-def japanese_nlp() -> Language:
-    """GiNZA's Sudachi tokenizer (split mode C) + the Japanese sentence-boundary component.
-
-    The one Japanese loader of the code base: the aligner and the terminology checker reuse its
-    tokenizer through :func:`japanese_tokens` and :func:`japanese_morphemes`, which also take texts
-    longer than Sudachi's input limit.
-    """
-    _use_numpy_ops()
-    nlp = spacy.load("ja_ginza", exclude=list(_GINZA_EXCLUDE))
-    nlp.add_pipe("ja_sentence_boundaries")
-    return nlp
-
-
-@functools.lru_cache(maxsize=1)
-def english_nlp() -> Language:
-    """spaCy's English rule tokenizer + the English sentence-boundary component (no statistical model)."""
-    nlp = spacy.blank("en")
-    nlp.add_pipe("en_sentence_boundaries")
-    return nlp
-
-
-def _use_numpy_ops() -> None:
-    # BLIS is very slow on this project's CPUs; set before any model is loaded.
-    from thinc.api import NumpyOps, set_current_ops
-
-    set_current_ops(NumpyOps(use_blis=False))
-
-
-# SudachiPy refuses an input of more UTF-8 bytes than this ("Input is too long"): about 16k Japanese
-# characters, less than one paragraph of a book with few line breaks, or one heading run over a page.
-SUDACHI_MAX_BYTES = 49149
-# Where a cut practically never splits a token: after a line break or a sentence terminal.
-_PIECE_ENDS = frozenset("\n。！？!?")
-
-
-def sudachi_pieces(text: str, max_bytes: int = SUDACHI_MAX_BYTES) -> list[str]:
-    """``text`` cut into consecutive pieces of at most ``max_bytes`` UTF-8 bytes that SudachiPy accepts.
-
-    Each piece is as long as it can be: it ends after the last line break or sentence terminal that fits,
-    or, in a run with neither (garbled text, a flattened table), after the last character that fits.
-    """
-    if len(text) * 4 <= max_bytes or len(text.encode("utf-8")) <= max_bytes:
-        return [text]
-    # size_before[k]: UTF-8 bytes of text[:k].
-    size_before = list(itertools.accumulate((len(char.encode("utf-8")) for char in text), initial=0))
-    pieces: list[str] = []
-    start = 0
-    while start < len(text):
-        # text[start:fits] fits (one character at least, or a max_bytes below 4 would never advance)
-        fits = max(bisect_right(size_before, size_before[start] + max_bytes) - 1, start + 1)
-        end = fits
-        if fits < len(text):
-            end = next((k + 1 for k in range(fits - 1, start, -1) if text[k] in _PIECE_ENDS), fits)
-        pieces.append(text[start:end])
-        start = end
-    return pieces
-
-
-def japanese_tokens(text: str) -> Doc:
-    """GiNZA's tokens (Sudachi split mode C, ``user_data["sub_tokens"]`` included) of a text of any length.
-
-    A text too long for Sudachi is tokenized piece by piece (:func:`sudachi_pieces`) and the pieces'
-    tokens joined into one Doc, so that the sentence component still sees the whole paragraph.
-    """
-    tokenizer = japanese_nlp().tokenizer
-    pieces = sudachi_pieces(text)
-    if len(pieces) == 1:
-        return tokenizer(text)
-    docs = [tokenizer(piece) for piece in pieces]
-    doc = Doc.from_docs(docs, ensure_whitespace=False, exclude=["user_data"])
-    doc.user_data["sub_tokens"] = [
-        sub for piece in docs for sub in (piece.user_data.get("sub_tokens") or [None] * len(piece))
-    ]
-    return doc
-
-
-def japanese_morphemes(text: str, mode: SplitMode = SplitMode.C) -> Iterator[Morpheme]:
-    """SudachiPy's morphemes of a text of any length, pieces as in :func:`japanese_tokens` (so a
-    morpheme's ``begin()``/``end()`` count from the start of its piece)."""
-    tokenizer = japanese_nlp().tokenizer.tokenizer
-    for piece in sudachi_pieces(text):
-        yield from tokenizer.tokenize(piece, mode)
-
-
-_SPACE_RUN = re.compile(r"\s+")
-
-
-def segment(blocks: list[Block], lang: Lang) -> list[Segment]:
-    """Split ``blocks`` into sentence segments of language ``lang``, in document order.
-
-    Headings and list items are one segment each; paragraphs are split into sentences.  Each segment's
-    ``start``/``end`` is its span in the decoded source (through the block's :class:`MappedText`).
-    """
-    nlp = japanese_nlp() if lang == "ja" else english_nlp()
-    # Tokenize outside nlp.pipe: Sudachi's input limit (japanese_tokens) and spaCy's max_length (a
-    # safeguard for parsers, which these pipelines do not have) must not refuse a long paragraph.
-    tokenize = japanese_tokens if lang == "ja" else nlp.tokenizer
-    segments: list[Segment] = []
-    paragraphs = [block for block in blocks if block.kind == "paragraph"]
-    docs = iter(nlp.pipe((tokenize(block.text.text) for block in paragraphs), batch_size=64))
-    for block in blocks:
-        if block.kind == "paragraph":
-            doc = next(docs)
-            pieces = [block.text[sent.start_char : sent.end_char] for sent in doc.sents]
-        else:
-            pieces = [block.text]
-        for piece in pieces:
-            _append_segment(segments, piece, block, lang)
-    return segments
-
-
-def _append_segment(segments: list[Segment], piece: MappedText, block: Block, lang: Lang) -> None:
-    piece = piece.strip()
-    if not piece.text:
-        return
-    start, end = piece.source_span()
-    text = _SPACE_RUN.sub(" ", piece.text) if lang == "en" else piece.text
-    segments.append(Segment(len(segments), lang, text, start, end, block.id, block.kind))

@@ -74,11 +74,75 @@ _JA_NUMBER = re.compile(rf"{_ARABIC}(?:\s?[{_UNITS}](?:\s?{_ARABIC})?)*|[{_KANJI
 # Counters after which a kanji numeral is a number (the longest alternatives first).  Not 分 (十分 is
 # "enough") nor 条 (三条, 四条 are street names; 第3条 has 第).
 _JA_COUNTERS = (
-    "か国", "カ国", "ヶ国", "ヵ国", "ケ国", "か月", "カ月", "ヶ月", "ヵ月", "ケ月", "箇月", "パーセント",
-    "ヶ条", "か条", "箇条", "丁目", "番地", "周年", "項目", "時間", "週間", "日間", "部門", "機関", "団体",
-    "ドル", "円", "ユーロ", "年", "月", "日", "回", "つ", "人", "名", "件", "点", "個", "社", "秒", "倍",
-    "割", "%", "期", "次", "億", "万", "兆", "番", "号", "巻", "章", "項", "世", "代", "度",
-    "本", "台", "冊", "枚", "隻", "頭", "匹", "羽", "歳", "才", "階", "時", "週",
+    "か国",
+    "カ国",
+    "ヶ国",
+    "ヵ国",
+    "ケ国",
+    "か月",
+    "カ月",
+    "ヶ月",
+    "ヵ月",
+    "ケ月",
+    "箇月",
+    "パーセント",
+    "ヶ条",
+    "か条",
+    "箇条",
+    "丁目",
+    "番地",
+    "周年",
+    "項目",
+    "時間",
+    "週間",
+    "日間",
+    "部門",
+    "機関",
+    "団体",
+    "ドル",
+    "円",
+    "ユーロ",
+    "年",
+    "月",
+    "日",
+    "回",
+    "つ",
+    "人",
+    "名",
+    "件",
+    "点",
+    "個",
+    "社",
+    "秒",
+    "倍",
+    "割",
+    "%",
+    "期",
+    "次",
+    "億",
+    "万",
+    "兆",
+    "番",
+    "号",
+    "巻",
+    "章",
+    "項",
+    "世",
+    "代",
+    "度",
+    "本",
+    "台",
+    "冊",
+    "枚",
+    "隻",
+    "頭",
+    "匹",
+    "羽",
+    "歳",
+    "才",
+    "階",
+    "時",
+    "週",
 )
 _ERAS = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911, "明治": 1867}
 _ERA_YEAR = re.compile(rf"({'|'.join(_ERAS)})\s*(\d+|[{_KANJI_NUMERALS}]+|元)\s*年")
@@ -92,9 +156,7 @@ _JA_DATE = (
     rf"(?:\s*(?:\d{{1,2}}|[{_KANJI_SMALL}]+)\s*日)?(?:\s*[（(]旧暦[）)])?"
 )
 _ERA_PREFIX = r"[^\d\s（）()、。,]{0,4}?"
-_JA_DATE_PAIR = re.compile(
-    rf"(?P<first>{_ERA_PREFIX}{_JA_DATE})\s*[（(]\s*(?P<second>{_ERA_PREFIX}{_JA_DATE})\s*[）)]"
-)
+_JA_DATE_PAIR = re.compile(rf"(?P<first>{_ERA_PREFIX}{_JA_DATE})\s*[（(]\s*(?P<second>{_ERA_PREFIX}{_JA_DATE})\s*[）)]")
 
 
 def _kanji_value(run: str) -> Decimal | None:
@@ -205,8 +267,9 @@ def _with_identifiers(text: str, mentions: list[NumberMention], *, strong: bool)
     out = list(mentions)
     for pair in pairs:
         if strong:
-            out = [dataclasses.replace(m, weak=True) if pair.start() <= m.start and m.end <= pair.end() else m
-                   for m in out]
+            out = [
+                dataclasses.replace(m, weak=True) if pair.start() <= m.start and m.end <= pair.end() else m for m in out
+            ]
         value = f"{int(pair.group(1))}-{int(pair.group(2))}"
         out.append(NumberMention(value, pair.group(0), *pair.span(), weak=not strong))
     return out
@@ -238,27 +301,94 @@ def _decimal(run: str) -> Decimal | None:
 # --- English --------------------------------------------------------------------------------------------
 
 _EN_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
 }
 _EN_TENS = {
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
     "ninety": 90,
 }
 _EN_SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12}
 _EN_ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-    "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
-    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
-    "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70,
-    "eightieth": 80, "ninetieth": 90, "hundredth": 100, "thousandth": 1000,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
+    "thirtieth": 30,
+    "fortieth": 40,
+    "fiftieth": 50,
+    "sixtieth": 60,
+    "seventieth": 70,
+    "eightieth": 80,
+    "ninetieth": 90,
+    "hundredth": 100,
+    "thousandth": 1000,
 }
 _EN_MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-    "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10,
-    "nov": 11, "dec": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
 # Words that are numbers but that translators add or drop freely ("one of", "first", "a second round",
 # "the two places").
@@ -267,9 +397,24 @@ _EN_MULTIPLES = {"once": 1, "single": 1, "twice": 2}
 # Words that imply a number: they may account for a Japanese number (2倍 "doubled", 3人組 "a trio", 過去10年
 # "the past decade") but are never reported themselves.
 _EN_IMPLIED = {
-    "both": 2, "couple": 2, "pair": 2, "double": 2, "doubled": 2, "doubles": 2, "doubling": 2, "twin": 2,
-    "twins": 2, "triple": 3, "tripled": 3, "trio": 3, "decade": 10, "decades": 10, "dozen": 12, "dozens": 12,
-    "century": 100, "centuries": 100,
+    "both": 2,
+    "couple": 2,
+    "pair": 2,
+    "double": 2,
+    "doubled": 2,
+    "doubles": 2,
+    "doubling": 2,
+    "twin": 2,
+    "twins": 2,
+    "triple": 3,
+    "tripled": 3,
+    "trio": 3,
+    "decade": 10,
+    "decades": 10,
+    "dozen": 12,
+    "dozens": 12,
+    "century": 100,
+    "centuries": 100,
 }
 _EN_MULTIPLIERS = {"decades": 10, "dozen": 12, "centuries": 100}
 _ROMAN = re.compile(r"(?=[IVX]{2,}$)X{0,3}(?:IX|IV|V?I{0,3})")
@@ -357,8 +502,11 @@ def english_numbers(text: str) -> list[NumberMention]:
         # "two decades" also stands for 20, "three dozen" for 36.
         if i < len(tokens) and tokens[i].group(0).lower() in _EN_MULTIPLIERS and "." not in found.value:
             product = Decimal(found.value) * _EN_MULTIPLIERS[tokens[i].group(0).lower()]
-            mentions.append(NumberMention(canonical(product), text[found.start : tokens[i].end()], found.start,
-                                          tokens[i].end(), weak=True))
+            mentions.append(
+                NumberMention(
+                    canonical(product), text[found.start : tokens[i].end()], found.start, tokens[i].end(), weak=True
+                )
+            )
             i += 1
     return _with_identifiers(text, mentions, strong=False)
 
@@ -447,8 +595,20 @@ def _may_follow(previous: str, kind: str, value: int) -> bool:
 
 
 _FULL_MONTHS = frozenset(
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december")
+    (
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    )
 )
 _VERB_MONTHS = frozenset({"march", "may"})  # also English verbs
 

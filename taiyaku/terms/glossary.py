@@ -29,14 +29,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.publish import atomic_write
+from taiyaku.io import atomic_write
 
 COLUMNS = ("ja", "en", "variants", "forbidden", "note")
 REQUIRED_COLUMNS = ("ja", "en")
@@ -105,20 +105,16 @@ def load_glossary(path: str | Path) -> Glossary:
     path = Path(path)
     if not path.is_file():
         raise TaiyakuError(str(path), "no such glossary file")
-    suffix = path.suffix.lower()
-    if suffix not in (".tsv", ".csv", ".tbx"):
-        raise TaiyakuError(str(path), "unknown glossary format (expected .tsv, .csv or .tbx)")
-    raw = path.read_bytes()
-    if suffix == ".tbx":
-        rows = list(_tbx_rows(raw, str(path)))  # XML: the declaration or a BOM names the encoding
-    else:
-        try:
-            data = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise TaiyakuError(f"{path}:{line}", "not valid UTF-8") from None
-        rows = list(_table_rows(data, str(path), "\t" if suffix == ".tsv" else ","))
+    rows = list(glossary_format(path).read(path.read_bytes(), str(path)))
     return Glossary(_merge_rows(rows, str(path)), source=str(path))
+
+
+def _decode_table(raw: bytes, where: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise TaiyakuError(f"{where}:{line}", "not valid UTF-8") from None
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -398,32 +394,58 @@ def render_tbx(glossary: Glossary) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(tbx, encoding="unicode") + "\n"
 
 
+@dataclass(frozen=True, slots=True)
+class GlossaryFormat:
+    """How one glossary file format is read (bytes → rows) and written (glossary → text)."""
+
+    read: Callable[[bytes, str], Iterator[_Row]]
+    render: Callable[[Glossary], str]
+
+
+# File extension → format: adding a format is adding an entry.  TBX is XML, whose declaration or BOM names
+# the encoding; the tables are UTF-8 (a BOM allowed).
+GLOSSARY_FORMATS: dict[str, GlossaryFormat] = {
+    ".tsv": GlossaryFormat(
+        read=lambda raw, where: _table_rows(_decode_table(raw, where), where, "\t"),
+        render=lambda glossary: render_table(glossary, "\t"),
+    ),
+    ".csv": GlossaryFormat(
+        read=lambda raw, where: _table_rows(_decode_table(raw, where), where, ","),
+        render=lambda glossary: render_table(glossary, ","),
+    ),
+    ".tbx": GlossaryFormat(read=lambda raw, where: _tbx_rows(raw, where), render=lambda glossary: render_tbx(glossary)),
+}
+
+
+def _format_for(suffix: str, where: str) -> GlossaryFormat:
+    found = GLOSSARY_FORMATS.get(suffix.lower())
+    if found is None:
+        *others, last = GLOSSARY_FORMATS
+        raise TaiyakuError(where, f"unknown glossary format (expected {', '.join(others)} or {last})")
+    return found
+
+
+def glossary_format(path: str | Path) -> GlossaryFormat:
+    """The format of a glossary file, by its extension; a one-line error for an unknown one."""
+    return _format_for(Path(path).suffix, str(path))
+
+
 def render_glossary(glossary: Glossary, suffix: str) -> str:
     """The glossary in the format named by a file extension: ``.tsv``, ``.csv`` or ``.tbx``."""
-    renderers = {
-        ".tsv": lambda: render_table(glossary, "\t"),
-        ".csv": lambda: render_table(glossary, ","),
-        ".tbx": lambda: render_tbx(glossary),
-    }
-    if suffix.lower() not in renderers:
-        raise TaiyakuError(suffix or "(no extension)", "unknown glossary format (expected .tsv, .csv or .tbx)")
-    return renderers[suffix.lower()]()
+    return _format_for(suffix, suffix or "(no extension)").render(glossary)
 
 
 def write_glossary(glossary: Glossary, path: str | Path) -> None:
     """Write ``glossary`` to ``path`` (format by extension), atomically: nothing is half-written."""
     path = Path(path)
-    if path.suffix.lower() not in (".tsv", ".csv", ".tbx"):
-        raise TaiyakuError(str(path), "unknown glossary format (expected .tsv, .csv or .tbx)")
-    atomic_write(path, render_glossary(glossary, path.suffix))
+    atomic_write(path, glossary_format(path).render(glossary))
 
 
 def convert_glossary(source: str | Path, destination: str | Path) -> Glossary:
     """Read ``source`` and write it to ``destination`` in the format of its extension (for
     ``taiyaku glossary SRC DST``).  Nothing is written when ``source`` is malformed."""
     destination = Path(destination)
-    if destination.suffix.lower() not in (".tsv", ".csv", ".tbx"):
-        raise TaiyakuError(str(destination), "unknown glossary format (expected .tsv, .csv or .tbx)")
+    glossary_format(destination)  # an unknown target format fails before anything is read
     glossary = load_glossary(source)
     write_glossary(glossary, destination)
     return glossary

@@ -35,8 +35,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from taiyaku.charset import codecs_for_label
 from taiyaku.model import BlockKind
+from taiyaku.text.markup import parse_attributes
 from taiyaku.textmap import MappedText, MappedTextBuilder
 
 # --------------------------------------------------------------------------------------------------------
@@ -52,28 +52,77 @@ _MARKUP_RE = re.compile(
     re.DOTALL,
 )
 _TAG_NAME_RE = re.compile(r"</?([A-Za-z][^\s/>]*)")
-_ATTRIBUTE_RE = re.compile(r"""([^\s"'>/=][^\s"'>/=]*)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]*))?""")
 _ENTITY_RE = re.compile(r"&(?:#[xX]([0-9a-fA-F]+);?|#([0-9]+);?|([A-Za-z][A-Za-z0-9]*;?))")
 _WHITESPACE_RE = re.compile(r"[ \t\n\r\f]+")
 _DISPLAY_NONE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 _VOID = frozenset(
     {
-        "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img", "input",
-        "keygen", "link", "meta", "param", "source", "track", "wbr",
+        "area",
+        "base",
+        "basefont",
+        "bgsound",
+        "br",
+        "col",
+        "embed",
+        "frame",
+        "hr",
+        "image",
+        "img",
+        "input",
+        "keygen",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
     }
 )
 # Elements whose content is raw text up to their end tag; none of them is document content.
 _RAW_TEXT = frozenset(
     {
-        "script", "style", "xmp", "iframe", "noembed", "noframes", "noscript", "textarea", "title", "plaintext",
+        "script",
+        "style",
+        "xmp",
+        "iframe",
+        "noembed",
+        "noframes",
+        "noscript",
+        "textarea",
+        "title",
+        "plaintext",
     }
 )
 _DROPPED = frozenset(
     {
-        "script", "style", "noscript", "template", "nav", "aside", "footer", "head", "title", "svg", "math",
-        "iframe", "object", "embed", "canvas", "button", "select", "option", "optgroup", "textarea", "datalist",
-        "dialog", "audio", "video", "map", "rt", "rp",
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "nav",
+        "aside",
+        "footer",
+        "head",
+        "title",
+        "svg",
+        "math",
+        "iframe",
+        "object",
+        "embed",
+        "canvas",
+        "button",
+        "select",
+        "option",
+        "optgroup",
+        "textarea",
+        "datalist",
+        "dialog",
+        "audio",
+        "video",
+        "map",
+        "rt",
+        "rp",
     }
 )
 _DROPPED_ROLES = frozenset(
@@ -84,15 +133,47 @@ _SECTIONING = frozenset({"main", "article", "section"})
 # on Japanese government and news pages).
 _MAIN_IDS = frozenset(
     {
-        "main", "contents", "content", "main-content", "maincontent", "main_content", "main-contents",
-        "maincontents", "main_contents", "honbun", "article",
+        "main",
+        "contents",
+        "content",
+        "main-content",
+        "maincontent",
+        "main_content",
+        "main-contents",
+        "maincontents",
+        "main_contents",
+        "honbun",
+        "article",
     }
 )
 _BOILERPLATE_NAMES = frozenset(
     {
-        "footer", "nav", "navi", "navigation", "gnav", "gnavi", "globalnav", "global-nav", "lnav", "localnav",
-        "local-nav", "menu", "breadcrumb", "breadcrumbs", "topicpath", "pankuzu", "sidebar", "side", "sidenav",
-        "skip", "skiplink", "pagetop", "page-top", "share", "sns", "social",
+        "footer",
+        "nav",
+        "navi",
+        "navigation",
+        "gnav",
+        "gnavi",
+        "globalnav",
+        "global-nav",
+        "lnav",
+        "localnav",
+        "local-nav",
+        "menu",
+        "breadcrumb",
+        "breadcrumbs",
+        "topicpath",
+        "pankuzu",
+        "sidebar",
+        "side",
+        "sidenav",
+        "skip",
+        "skiplink",
+        "pagetop",
+        "page-top",
+        "share",
+        "sns",
+        "social",
     }
 )
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -101,19 +182,80 @@ _DOCUMENT_CONTENT = _HEADINGS | {"p", "main", "article"}
 _LIST_ITEMS = frozenset({"li", "dt", "dd"})
 _BLOCK_LEVEL = frozenset(
     {
-        "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog", "dir",
-        "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
-        "header", "hgroup", "hr", "html", "legend", "li", "listing", "main", "menu", "nav", "ol", "p", "pre",
-        "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "legend",
+        "li",
+        "listing",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
     }
 )
 # A start tag of one of these closes an open <p> (HTML's "closes a p element in button scope").
 _CLOSES_P = (_BLOCK_LEVEL | {"table", "hr", "pre", "listing", "xmp", "plaintext"}) - {
-    "body", "html", "caption", "td", "th", "tr", "tbody", "thead", "tfoot",
+    "body",
+    "html",
+    "caption",
+    "td",
+    "th",
+    "tr",
+    "tbody",
+    "thead",
+    "tfoot",
 }
 _SCOPE_BOUNDARIES = frozenset(
     {
-        "applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "button",
+        "applet",
+        "caption",
+        "html",
+        "table",
+        "td",
+        "th",
+        "marquee",
+        "object",
+        "template",
+        "button",
     }
 )
 
@@ -125,18 +267,6 @@ class _Element:
     start: int  # offset of the start tag in the markup
     end: int  # offset just past the start tag
     children: list[_Element | tuple[int, int]] = field(default_factory=list)  # elements and text runs
-
-
-def _parse_attributes(tag_markup: str, name_end: int) -> dict[str, str]:
-    attrs: dict[str, str] = {}
-    body = tag_markup[name_end:].rstrip(">")
-    for match in _ATTRIBUTE_RE.finditer(body):
-        key = match.group(1).lower()
-        value = match.group(2) or ""
-        if value[:1] in ("'", '"'):
-            value = value[1:-1]
-        attrs.setdefault(key, html.unescape(value))
-    return attrs
 
 
 class _OpenElements:
@@ -213,7 +343,7 @@ def _build_tree(markup: str) -> _Element:
                 open_elements.close({name})
             continue
         _close_implied(open_elements, name)
-        element = _Element(name, _parse_attributes(token, name_match.end()), match.start(), match.end())
+        element = _Element(name, parse_attributes(token, name_match.end()), match.start(), match.end())
         open_elements.current.children.append(element)
         if name in _RAW_TEXT:
             end = re.compile(rf"</{re.escape(name)}[\s/>]", re.IGNORECASE).search(markup, pos)
@@ -454,41 +584,3 @@ class _BlockCollector:
         if self._has_text:
             self._pieces.replace(MappedText.identity(self.markup[element.start : element.end], element.start), "\n")
             self._after_line_break = True
-
-
-# --------------------------------------------------------------------------------------------------------
-# Declared charset
-# --------------------------------------------------------------------------------------------------------
-
-_META_RE = re.compile(rb"<meta\b([^>]*)>?", re.IGNORECASE)
-_COMMENT_BYTES_RE = re.compile(rb"<!--(?:-?>|.*?--!?>)", re.DOTALL)
-_CHARSET_IN_CONTENT_RE = re.compile(r"""charset\s*=\s*["']?([^\s"';]+)""", re.IGNORECASE)
-
-# A page cannot declare UTF-16 in an ASCII-compatible <meta>; browsers read such pages as UTF-8 (WHATWG).
-_UTF16_LABELS = frozenset({"utf-16", "utf-16le", "utf-16be"})
-
-
-def declared_charset(raw: bytes, limit: int = 4096) -> str | None:
-    """The charset a page declares in ``<meta charset>`` or ``<meta http-equiv="Content-Type">`` within its
-    first ``limit`` bytes, as a Python codec name (Shift_JIS and its aliases → ``"cp932"``, as browsers
-    decode them); ``None`` when there is no usable declaration."""
-    head = _COMMENT_BYTES_RE.sub(b"", raw[:limit])
-    for match in _META_RE.finditer(head):
-        attrs = _parse_attributes(match.group(1).decode("latin-1") + ">", 0)
-        label = attrs.get("charset")
-        if not label and attrs.get("http-equiv", "").strip().lower() == "content-type":
-            found = _CHARSET_IN_CONTENT_RE.search(attrs.get("content", ""))
-            label = found.group(1) if found else None
-        if label:
-            codec = _codec_for_label(label)
-            if codec:
-                return codec
-    return None
-
-
-def _codec_for_label(label: str) -> str | None:
-    key = label.strip().strip("\"'").lower()
-    if key in _UTF16_LABELS:
-        return "utf-8"
-    codec_names = codecs_for_label(key)
-    return codec_names[0] if codec_names else None

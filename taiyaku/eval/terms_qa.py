@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.glossary import Glossary
 from taiyaku.model import Bead, Finding, Segment
-from taiyaku.terms import CHECKS, check_terms
+from taiyaku.terms.checks import CHECKS, check_terms
+from taiyaku.terms.glossary import Glossary
 
 ACTIONS = ("replace", "drop-en", "insert-en")
 SEEDED_COLUMNS = ("case", "bead", "action", "find", "replace", "expect", "note")
@@ -56,7 +56,7 @@ def read_gold_pairs(path: str | Path) -> list[tuple[str, str]]:
 def read_seeded_errors(path: str | Path, pairs: Sequence[tuple[str, str]]) -> list[SeededError]:
     """The labelled changes, each checked against the gold texts (the text to replace must be there)."""
     path = Path(path)
-    known = {check.id for check in CHECKS}
+    known = {check.id for check in CHECKS.values()}
     errors: list[SeededError] = []
     header: list[str] | None = None
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -161,10 +161,8 @@ class QaResult:
     false_alarms: list[str] = field(default_factory=list)  # "case: check on bN: message"
 
 
-def evaluate(
-    pairs: Sequence[tuple[str, str]], errors: Sequence[SeededError], glossary: Glossary | None
-) -> QaResult:
-    scores = {check.id: CheckScore() for check in CHECKS}
+def evaluate(pairs: Sequence[tuple[str, str]], errors: Sequence[SeededError], glossary: Glossary | None) -> QaResult:
+    scores = {check.id: CheckScore() for check in CHECKS.values()}
     clean = _check(pairs, glossary)
     result = QaResult(scores, clean, len(errors), sum(len(e.expect) for e in errors))
     for finding in clean:
@@ -207,7 +205,7 @@ def format_table(result: QaResult) -> str:
         "",
         f"{'check':<20}{'seeded':>8}{'TP':>6}{'FP':>6}{'FN':>6}{'precision':>11}{'recall':>9}",
     ]
-    for check in CHECKS:
+    for check in CHECKS.values():
         s = result.scores[check.id]
         lines.append(
             f"{check.id:<20}{s.true_positives + s.false_negatives:>8}{s.true_positives:>6}{s.false_positives:>6}"

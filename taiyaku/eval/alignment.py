@@ -18,19 +18,14 @@ A bead is *correct* (for the reliability table) when it links something and all 
 from __future__ import annotations
 
 import itertools
-import time
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.model import Bead, Segment
-
-if TYPE_CHECKING:  # importing taiyaku.align loads spaCy: the metric alone must stay light
-    from taiyaku.align.lexicon import GlossaryLike
+from taiyaku.model import REVIEW_THRESHOLD, Bead, Segment
 
 Span = tuple[int, int]
 # Score bins of the reliability table; the last upper bound is just above 1 so that a score of 1.0 falls in
@@ -202,66 +197,6 @@ def set_documents(set_dir: Path) -> list[Path]:
     return docs
 
 
-@dataclass
-class AlignedDocument:
-    ja: list[Segment]
-    en: list[Segment]
-    beads: list[Bead]
-    seconds: dict[str, float]
-
-
-_T = TypeVar("_T")
-
-
-def align_document(
-    doc_dir: Path, glossary: GlossaryLike | Iterable[tuple[str, str]] | None = None
-) -> AlignedDocument:
-    """Run the real pipeline (pull → normalize → segment → align) on ``doc_dir``'s ja.txt and en.txt."""
-    from taiyaku.align import align
-    from taiyaku.normalize import normalize
-    from taiyaku.pull import pull
-    from taiyaku.segment import segment
-
-    seconds = dict.fromkeys(STAGES, 0.0)
-
-    def timed(stage: str, fn: Callable[[], _T]) -> _T:
-        start = time.perf_counter()
-        result = fn()
-        seconds[stage] += time.perf_counter() - start
-        return result
-
-    ja_doc = timed("pull", lambda: pull(str(doc_dir / "ja.txt")))
-    en_doc = timed("pull", lambda: pull(str(doc_dir / "en.txt")))
-    ja_blocks = timed("normalize", lambda: normalize(ja_doc, "ja"))
-    en_blocks = timed("normalize", lambda: normalize(en_doc, "en"))
-    ja = timed("segment", lambda: segment(ja_blocks, "ja"))
-    en = timed("segment", lambda: segment(en_blocks, "en"))
-    beads = timed("align", lambda: align(ja, en, glossary=glossary))
-    return AlignedDocument(ja, en, beads, seconds)
-
-
-def evaluate_document(doc_dir: Path, out_dir: Path | None = None) -> tuple[DocumentScore, dict[str, float]]:
-    """Align one document of a set, score it, and (with ``out_dir``) write ``out_dir/<doc>/corpus.jsonl``."""
-    gold = load_gold(doc_dir / "gold.tsv")
-    result = align_document(doc_dir)
-    if out_dir is not None:
-        from taiyaku.publish import write_corpus_jsonl
-
-        start = time.perf_counter()
-        write_corpus_jsonl(out_dir / doc_dir.name / "corpus.jsonl", result.beads, result.ja, result.en)
-        result.seconds["publish"] += time.perf_counter() - start
-    return score_document(doc_dir.name, gold, result.beads, result.ja, result.en), result.seconds
-
-
-def evaluate_set(set_dir: Path, out_dir: Path | None = None) -> EvalReport:
-    """Evaluate every document of a set in this process (``taiyaku eval`` runs :mod:`flows.evaluate`)."""
-    report = EvalReport(set_dir.name)
-    for doc_dir in set_documents(set_dir):
-        score, seconds = evaluate_document(doc_dir, out_dir)
-        add_document(report, score, seconds)
-    return report
-
-
 def add_document(report: EvalReport, score: DocumentScore, seconds: dict[str, float]) -> None:
     report.documents.append(score)
     for stage, value in seconds.items():
@@ -270,8 +205,6 @@ def add_document(report: EvalReport, score: DocumentScore, seconds: dict[str, fl
 
 def report_dict(report: EvalReport) -> dict[str, object]:
     """The evaluation as ``PRED_DIR/report.json`` states it (``taiyaku eval --out``)."""
-    from taiyaku.align import REVIEW_THRESHOLD
-
     high_count, high_accuracy = report.high_confidence_accuracy(0.9)
     caught, bothered = report.review_figures(REVIEW_THRESHOLD)
     return {
@@ -298,8 +231,6 @@ def report_dict(report: EvalReport) -> dict[str, object]:
 
 def format_report(report: EvalReport) -> str:
     """The human-readable summary ``taiyaku eval`` prints."""
-    from taiyaku.align import REVIEW_THRESHOLD
-
     lines = [
         f"set {report.set_name}: {len(report.documents)} documents, {report.gold_units} gold units",
         f"link precision {report.precision:.4f}  recall {report.recall:.4f}  F1 {report.f1:.4f}",

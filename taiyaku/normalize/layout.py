@@ -1,17 +1,5 @@
-"""Stage 2, extract + normalize: a decoded source document becomes a list of normalized blocks.
+"""Plain-text layout analysis: lines → blocks, with PDF line-wrap repair.
 
-Every block keeps, for each of its characters, the span of the decoded source it came from (through
-:class:`~taiyaku.textmap.MappedText`), so a sentence can always be shown in its original context.
-
-Three kinds of source (``doc.provenance.media_type``):
-
-* ``text/plain``: layout analysis of lines (below);
-* ``text/html``: :func:`taiyaku.html.extract_blocks` (main content, headings, list items);
-* ``application/pdf``: the text layer (pages separated by ``"\\f"``), analysed like plain text after the
-  running headers, footers and page numbers have been dropped.
-
-Plain-text layout analysis
---------------------------
 Text extracted from PDFs is wrapped at the page width, often mid-sentence and, in Japanese, mid-word
 ("インターネットガ" / "バナンス"); some extractors also put an empty line after every line ("double
 spacing"), so a real paragraph break is two or more blank lines, and a page break shows up as a line
@@ -45,26 +33,6 @@ Block kinds: ``list_item`` for a bullet or an enumerated item of one sentence (a
 is a ``paragraph``, so that the segmenter splits it), ``heading`` for a short block without
 sentence punctuation (titles, "(1) ICTによる...", "参加者："), ``paragraph`` otherwise (a dateline such
 as "2014 年 3 月 13 日" included, as a web page would have it).
-
-Per-block normalization
------------------------
-* NFKC per character cluster (a base character with its combining marks, including the half-width
-  (semi-)voiced sound marks, so ``ﾊﾞ`` becomes ``バ``): full-width letters and digits become ASCII
-  (``ＡＰＥＣ`` → ``APEC``, ``２０１４`` → ``2014``).  NFKC also maps full-width ``（）`` to ``()``, ``：``
-  to ``:``, ``－`` to ``-`` and the ideographic space to a space; ``「」、。・`` are kept.  Each output
-  character maps to the span of the cluster it came from.
-* Invisible characters (zero-width spaces, BOM, soft hyphens) are dropped.
-* Runs of white space fold to one space (a line break inside a block stays a line break); in Japanese a
-  space next to a Japanese character (kana, kanji, Japanese punctuation) is removed, as PDF extraction
-  puts spaces around half-width runs ("2014 年 3 月" → "2014年3月", "ICT による" → "ICTによる"), while a
-  space between two Latin or digit tokens stays ("Study Group1").
-* Blocks are stripped; empty blocks are dropped.
-
-PDF running headers and footers
--------------------------------
-A line among the first or last two non-blank lines of a page is a running header or footer when the same
-line (digits ignored) is in that position on at least half of the pages (and at least two); a bare page
-number there ("3", "- 3 -", "3/10", "Page 3 of 10", "3 ページ") is dropped on any page.
 """
 
 from __future__ import annotations
@@ -74,176 +42,31 @@ import functools
 import itertools
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from taiyaku import html as html_extract
-from taiyaku.errors import TaiyakuError
-from taiyaku.model import HTML, PAGE_SEPARATOR, PDF, TEXT, Block, BlockKind, Lang, SourceDocument
+from taiyaku.model import BlockKind, Lang
+from taiyaku.normalize.pages import Line, content_lines
+from taiyaku.text.script import JAPANESE_SCRIPT_CLASS, JAPANESE_SCRIPT_RE
+from taiyaku.text.width import display_width
 from taiyaku.textmap import MappedText, MappedTextBuilder
-
-XHTML = "application/xhtml+xml"
-
-
-# --------------------------------------------------------------------------------------------------------
-# Public API
-# --------------------------------------------------------------------------------------------------------
-
-
-def normalize(doc: SourceDocument, lang: Lang) -> list[Block]:
-    """The normalized blocks of ``doc``, ids ``b0``, ``b1``... in document order.
-
-    Raises :class:`TaiyakuError` when the document holds no text at all or has a media type taiyaku
-    cannot read.
-    """
-    media_type = doc.provenance.media_type.split(";")[0].strip().lower()
-    if media_type in (HTML, XHTML):
-        raw_blocks = html_extract.extract_blocks(doc.text)
-    elif media_type == TEXT:
-        raw_blocks = plain_text_blocks(doc.text, lang)
-    elif media_type == PDF:
-        raw_blocks = plain_text_blocks(doc.text, lang, paginated=True)
-    else:
-        raise TaiyakuError(
-            doc.provenance.source,
-            f"cannot extract text from media type {doc.provenance.media_type!r}"
-            " (taiyaku reads text/plain, text/html and application/pdf)",
-        )
-    blocks: list[Block] = []
-    for kind, raw in raw_blocks:
-        text = normalize_text(raw, lang)
-        if text.text:
-            blocks.append(Block(f"b{len(blocks)}", kind, text))
-    if not blocks:
-        raise TaiyakuError(doc.provenance.source, "document is empty (no text after extraction and normalization)")
-    return blocks
-
-
-def normalize_text(text: MappedText, lang: Lang) -> MappedText:
-    """NFKC per cluster, invisible characters dropped, white space folded, stripped (offsets kept)."""
-    # A broken PDF text layer can carry lone surrogates, which no tokenizer accepts: mark them as
-    # undecodable instead.
-    text = _replace_all(text, _LONE_SURROGATE_RE, "\ufffd")
-    text = nfkc(text)
-    text = _replace_all(text, _INVISIBLE_RE, "")
-    text = _replace_all(text, _HORIZONTAL_SPACE_RE, " ")
-    text = _replace_all(text, _LINE_BREAK_RUN_RE, "\n")
-    if lang == "ja":
-        text = _replace_all(text, _SPACE_NEXT_TO_JAPANESE_RE, "")
-    return text.strip()
-
-
-def _replace_all(text: MappedText, pattern: re.Pattern[str], replacement: str) -> MappedText:
-    """``text.sub(pattern, replacement)``, skipped when nothing matches (the common case, at regex speed)."""
-    if pattern.search(text.text) is None:
-        return text
-    return text.sub(pattern, lambda _: replacement)
-
-
-def nfkc(text: MappedText) -> MappedText:
-    """NFKC, applied to each character cluster that changes; every output character maps to its cluster."""
-    if unicodedata.is_normalized("NFKC", text.text):
-        return text
-    return text.sub(_nfkc_cluster_re(), _nfkc_match)
-
-
-# --------------------------------------------------------------------------------------------------------
-# Character classes
-# --------------------------------------------------------------------------------------------------------
-
-# Japanese script and punctuation (after NFKC: half-width katakana are full-width by then).
-_JAPANESE_CHARS = (
-    "\u3000-\u303f"  # CJK symbols and punctuation: 、。「」『』〜々〆
-    "\u3040-\u309f"  # hiragana
-    "\u30a0-\u30ff"  # katakana, ・ and ー
-    "\u31f0-\u31ff"  # katakana phonetic extensions
-    "\u3400-\u4dbf"  # CJK extension A
-    "\u4e00-\u9fff"  # CJK unified ideographs
-    "\uf900-\ufaff"  # CJK compatibility ideographs
-    "\uff5f-\uff9f"  # half-width CJK punctuation and katakana (before NFKC)
-    "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e"  # full-width punctuation (before NFKC)
-    "\U00020000-\U0003ffff"  # CJK extensions B...
-)
-_JAPANESE_RE = re.compile(f"[{_JAPANESE_CHARS}]")
-_SPACE_NEXT_TO_JAPANESE_RE = re.compile(f"(?<=[{_JAPANESE_CHARS}]) +| +(?=[{_JAPANESE_CHARS}])")
-
-_LONE_SURROGATE_RE = re.compile("[\ud800-\udfff]")
-_INVISIBLE_RE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff\x00-\x08\x0b\x0e-\x1f\x7f]+")
-# Only what needs changing: runs of two or more, or white space other than a plain space / line break.
-_HORIZONTAL_SPACE_RE = re.compile(r"[^\S\n]{2,}|[^\S\n ]")
-_LINE_BREAK_RUN_RE = re.compile(r" \n[\n ]*|\n[\n ]+")
-
-# Combining marks that NFKC may compose with the preceding base character (general category M*), plus the
-# half-width (semi-)voiced sound marks (category Lm) and Hangul conjoining vowels/finals.
-_CLUSTER_EXTENDERS = (
-    "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u0900-\u0903\u093a-\u094f\u1160-\u11ff"
-    "\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u302a-\u302f\u3099\u309a\ufe00-\ufe0f\ufe20-\ufe2f\uff9e\uff9f"
-)
-
-
-@functools.cache
-def _nfkc_cluster_re() -> re.Pattern[str]:
-    """A pattern for the clusters NFKC changes: a base character with combining marks, or any single
-    character that is not NFKC-stable.  Built once (a scan of the BMP and plane 1) so normalization
-    runs at regex speed even on a 500k-character document."""
-    unstable: list[int] = []
-    extender_re = re.compile(f"[{_CLUSTER_EXTENDERS}]")
-    for code in (*range(0xA0, 0x20000), *range(0x2F800, 0x2FA20)):
-        if 0xD800 <= code <= 0xDFFF:
-            continue
-        char = chr(code)
-        if unicodedata.category(char).startswith("M") and not extender_re.match(char):
-            unstable.append(code)  # a combining mark the hand-written extender list misses
-        elif unicodedata.normalize("NFKC", char) != char:
-            unstable.append(code)
-    extra_marks = "".join(_char_class_ranges(c for c in unstable if unicodedata.category(chr(c)).startswith("M")))
-    extenders = _CLUSTER_EXTENDERS + extra_marks
-    singles = "".join(_char_class_ranges(unstable))
-    return re.compile(f"[^\\n][{extenders}]+|[{singles}]")
-
-
-def _char_class_ranges(codes: Iterable[int]) -> Iterable[str]:
-    ordered = sorted(set(codes))
-    i = 0
-    while i < len(ordered):
-        j = i
-        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
-            j += 1
-        first, last = re.escape(chr(ordered[i])), re.escape(chr(ordered[j]))
-        yield first if i == j else f"{first}-{last}"
-        i = j + 1
-
-
-def _nfkc_match(match: re.Match[str]) -> str:
-    return unicodedata.normalize("NFKC", match.group())
-
-
-# --------------------------------------------------------------------------------------------------------
-# Plain-text layout analysis
-# --------------------------------------------------------------------------------------------------------
-
-# Characters that count 2 columns (east-asian wide/full-width), and, in Japanese text, the ambiguous-width
-# punctuation Japanese fonts set full width.
-_WIDE_RE = re.compile(
-    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3"
-    "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]"
-)
-_AMBIGUOUS_WIDE_RE = re.compile(
-    "[\u00a7\u00b0\u00b1\u00d7\u00f7\u2010\u2015\u2018\u2019\u201c\u201d\u2025\u2026\u203b"
-    "\u2190-\u21ff\u2200-\u22ff\u2460-\u24ff\u2500-\u257f\u25a0-\u25ff\u2600-\u26ff]"
-)
 
 # Sentence-final punctuation, possibly followed by closing brackets or quotes.
 _CLOSERS = "」』）)\\]〕】》〉\"'”’"
+
+
 _SENTENCE_END = {
     "ja": re.compile(f"[。．.！？!?][{_CLOSERS}]*$"),
     "en": re.compile(f"[.!?。．！？][{_CLOSERS}]*$"),
 }
+
+
 _INTERNAL_SENTENCE_END = {
     "ja": re.compile("[。！？!?][」』）)]*(?=[^\\s」』）)])"),  # a sentence end with more text after it
     "en": re.compile(r"[a-z]{2}[.!?][\"')\]”’]*\s+[A-Z\"“‘(]"),  # "growth. Both", not "U.S. Policy"
 }
+
+
 _DATE_LINE_RE = re.compile(
     r"(?:(?:明治|大正|昭和|平成|令和)\s*(?:\d{1,2}|元)|\d{4})\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?"
     r"(?:\s*\(.\))?"  # 2014年3月13日(木)
@@ -253,11 +76,14 @@ _DATE_LINE_RE = re.compile(
     r"\s+\d{4}"
 )
 
+
 # Enumeration and bullet markers at the start of a line.
 _ENUM_ITEM = (
     r"(?:\d{1,3}|[０-９]{1,3}|[a-zA-Zａ-ｚＡ-Ｚ]|[ivxIVXⅰ-ⅻⅠ-Ⅻ]{1,4}|[一二三四五六七八九十]{1,3}"
     r"|[アイウエオカキクケコ]|[イロハニホヘト])"
 )
+
+
 _ENUMERATION_RE = re.compile(
     rf"(?:[(（]{_ENUM_ITEM}[)）]"  # (1) （２） (a) （ア）
     r"|[0-9０-９]{1,3}[)）](?!\S*[)）])"  # 1) ２）
@@ -267,54 +93,42 @@ _ENUMERATION_RE = re.compile(
     r"|[IVX]{1,4}[.．](?=\s)"  # II.
     r")"
 )
+
+
 _BULLET_RE = re.compile(r"(?:[・●○■□◆◇▪▫•‣◦◎★☆▶▷►➢✓✔]|[-*−–](?=\s))")
+
 
 # Characters that cannot start a line in Japanese typesetting (kinsoku): a line starting with one of them
 # is the continuation of the previous line.
 _NO_LINE_START = frozenset("ー、。，．）」』】〕〉》ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ々ゝゞヽヾ")
+
+
 # Characters that cannot end a block: a line ending with one of them continues.
 _NO_BLOCK_END = frozenset("、，,（「『【〔〈《(")
 
-_LINE_TERMINATOR_RE = re.compile(r"\r\n|[\n\r\v\x1c\x1d\x1e\x85\u2028\u2029]")
-_PAGE_NUMBER_RE = re.compile(
-    r"(?:[-–—‐−]\s*)?\d{1,4}(?:\s*[-–—‐−])?"  # 3, - 3 -
-    r"|\d{1,4}\s*/\s*\d{1,4}"  # 3/10
-    r"|(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?"  # Page 3 of 10
-    r"|[-–—]?\s*[ivxlc]{1,6}\s*[-–—]?"  # roman page numbers of front matter
-    r"|(?:第\s*)?\d{1,4}\s*(?:ページ|頁)(?:\s*/\s*\d{1,4}\s*(?:ページ|頁)?)?"  # 3ページ
-    r"|\d{1,4}\s*(?:of|/)\s*\d{1,4}\s*(?:ページ|頁)?",
-    re.IGNORECASE,
-)
-_DIGITS_RE = re.compile(r"\d+")
-_SPACES_RE = re.compile(r"\s+")
 
 # Tuning (fractions of the full line width W, or of line counts); see the module docstring.
 _BAND = {"ja": 0.08, "en": 0.2}  # lines within this fraction below W form the full-width cluster
+
+
 _FULL = 0.9  # a line at least this fraction of W is full
+
+
 _SLACK = 0.05  # the next word "would not have fitted" if it overflows W minus this fraction
+
+
 _HEADING_MAX_CHARS = {"ja": 80, "en": 150}
-_EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be running headers or footers
-_MASKED_HEADER_MAX_CHARS = 40  # longer lines must repeat exactly, digits included, to count as running
+
+
 _MIN_FULL_WIDTH = 30  # columns: no page or column is narrower (15 Japanese characters, ~30 Latin ones)
+
+
 _MAX_WIDER = 0.1  # fraction of lines that may be wider than a wrapped text's full width
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    """A non-blank line of the source: ``[start, end)`` without its terminator, and its stripped text."""
-
-    start: int
-    end: int
-    text: str  # stripped
-    raw_trailing_space: bool
-    gap: int  # blank lines between the previous non-blank line and this one
-    page_break: bool  # a page break lies between the previous non-blank line and this one
-    width: int  # display width of the stripped text
 
 
 def plain_text_blocks(text: str, lang: Lang, *, paginated: bool = False) -> list[tuple[BlockKind, MappedText]]:
     """Blocks of a plain text (or a PDF text layer when ``paginated``), before per-block normalization."""
-    lines = _content_lines(text, lang, paginated=paginated)
+    lines = content_lines(text, lang, paginated=paginated)
     if not lines:
         return []
     layout = _Layout.measure(lines, lang)
@@ -327,99 +141,9 @@ def plain_text_blocks(text: str, lang: Lang, *, paginated: bool = False) -> list
     return blocks
 
 
-def display_width(text: str, lang: Lang = "ja") -> int:
-    """Columns ``text`` takes in a monospaced rendering: wide and full-width characters count 2."""
-    if text.isascii():
-        return len(text)
-    wide = len(_WIDE_RE.findall(text))
-    if lang == "ja":
-        wide += len(_AMBIGUOUS_WIDE_RE.findall(text))
-    return len(text) + wide
-
-
-def _content_lines(text: str, lang: Lang, *, paginated: bool) -> list[_Line]:
-    """The non-blank lines of ``text`` with the blank lines and page breaks before each of them."""
-    pages: list[list[tuple[int, int]]] = []
-    page_start = 0
-    for page_text in text.split(PAGE_SEPARATOR):
-        spans: list[tuple[int, int]] = []
-        pos = 0
-        for match in _LINE_TERMINATOR_RE.finditer(page_text):
-            spans.append((page_start + pos, page_start + match.start()))
-            pos = match.end()
-        spans.append((page_start + pos, page_start + len(page_text)))
-        pages.append(spans)
-        page_start += len(page_text) + len(PAGE_SEPARATOR)
-    dropped = _running_headers_and_footers(text, pages) if paginated else set()
-
-    lines: list[_Line] = []
-    gap = 0
-    page_break = False
-    for page_index, spans in enumerate(pages):
-        if page_index:
-            page_break = True
-        for start, end in spans:
-            raw = text[start:end]
-            stripped = raw.strip()
-            if (start, end) in dropped:
-                continue
-            if not stripped:
-                gap += 1
-                continue
-            lines.append(
-                _Line(
-                    start=start,
-                    end=end,
-                    text=stripped,
-                    raw_trailing_space=raw != raw.rstrip(),
-                    gap=gap,
-                    page_break=page_break and bool(lines),
-                    width=display_width(stripped, lang),
-                )
-            )
-            gap = 0
-            page_break = False
-    return lines
-
-
-def _running_headers_and_footers(text: str, pages: list[list[tuple[int, int]]]) -> set[tuple[int, int]]:
-    """Spans of the lines that are running headers, footers or page numbers (see the module docstring).
-
-    Only the lines at the edges of a page qualify, contiguously from the edge: scanning stops at the first
-    line that is neither a page number nor repeated at the same position on enough pages.
-    """
-    page_lines = [[span for span in spans if text[span[0] : span[1]].strip()] for spans in pages]
-    pages_with_key: Counter[tuple[str, int, str]] = Counter()
-    for lines in page_lines:
-        keys = {("top", i, _header_key(text[s:e])) for i, (s, e) in enumerate(lines[:_EDGE_LINES])}
-        keys |= {("bottom", i, _header_key(text[s:e])) for i, (s, e) in enumerate(reversed(lines[-_EDGE_LINES:]))}
-        pages_with_key.update(keys)
-    needed = max(2, (len(pages) + 1) // 2)
-    dropped: set[tuple[int, int]] = set()
-    for lines in page_lines:
-        for edge, ordered in (("top", lines[:_EDGE_LINES]), ("bottom", list(reversed(lines[-_EDGE_LINES:])))):
-            for position, (start, end) in enumerate(ordered):
-                line = text[start:end]
-                running = len(pages) >= 2 and pages_with_key[(edge, position, _header_key(line))] >= needed
-                if not (running or _is_bare_page_number(line)):
-                    break
-                dropped.add((start, end))
-    return dropped
-
-
-def _header_key(line: str) -> str:
-    """A line as compared across pages: white space folded; digits ignored in short lines ("Page 3")."""
-    folded = _SPACES_RE.sub(" ", unicodedata.normalize("NFKC", line)).strip()
-    return _DIGITS_RE.sub("#", folded) if len(folded) <= _MASKED_HEADER_MAX_CHARS else folded
-
-
-def _is_bare_page_number(line: str) -> bool:
-    return bool(_PAGE_NUMBER_RE.fullmatch(_SPACES_RE.sub(" ", unicodedata.normalize("NFKC", line)).strip()))
-
-
-def _paragraph_groups(lines: list[_Line], break_gap: int) -> list[list[_Line]]:
+def _paragraph_groups(lines: list[Line], break_gap: int) -> list[list[Line]]:
     """Consecutive lines split where ``break_gap`` or more blank lines separate them (not at page breaks)."""
-    groups: list[list[_Line]] = [[lines[0]]]
+    groups: list[list[Line]] = [[lines[0]]]
     for line in lines[1:]:
         if line.gap >= break_gap and not line.page_break:
             groups.append([line])
@@ -440,7 +164,7 @@ class _Layout:
     lang: Lang
 
     @classmethod
-    def measure(cls, lines: list[_Line], lang: Lang) -> _Layout:
+    def measure(cls, lines: list[Line], lang: Lang) -> _Layout:
         full_width, cluster = _full_width_cluster(lines, lang)
         sentence_end = _SENTENCE_END[lang]
         mid_sentence = sum(1 for line in cluster if not sentence_end.search(line.text))
@@ -458,17 +182,17 @@ class _Layout:
             lang=lang,
         )
 
-    def is_full(self, line: _Line) -> bool:
+    def is_full(self, line: Line) -> bool:
         return line.width >= _FULL * self.full_width
 
-    def next_word_overflows(self, line: _Line, following: _Line) -> bool:
+    def next_word_overflows(self, line: Line, following: Line) -> bool:
         """Would the first word of ``following`` have fitted at the end of ``line``?"""
         first = following.text[0]
-        if _JAPANESE_RE.match(first):
+        if JAPANESE_SCRIPT_RE.match(first):
             word = first + "".join(_leading_no_start(following.text[1:]))
             separator = 0
         else:
-            word = re.match(f"[^\\s{_JAPANESE_CHARS}]+", following.text).group()  # type: ignore[union-attr]
+            word = re.match(f"[^\\s{JAPANESE_SCRIPT_CLASS}]+", following.text).group()  # type: ignore[union-attr]
             separator = 1 if self.lang == "en" or line.raw_trailing_space else 0
         needed = line.width + separator + display_width(word, self.lang)
         return needed > self.full_width * (1 - _SLACK)
@@ -481,7 +205,7 @@ def _leading_no_start(text: str) -> Iterable[str]:
         yield char
 
 
-def _full_width_cluster(lines: list[_Line], lang: Lang) -> tuple[int, list[_Line]]:
+def _full_width_cluster(lines: list[Line], lang: Lang) -> tuple[int, list[Line]]:
     """The width W with the most lines in ``[W * (1 - band), W]``, and those lines.
 
     Only plausible page widths compete: W of at least ``_MIN_FULL_WIDTH`` columns, with at most
@@ -510,7 +234,7 @@ def _full_width_cluster(lines: list[_Line], lang: Lang) -> tuple[int, list[_Line
     return best_width, [line for line in lines if floor <= line.width <= best_width]
 
 
-def _trailing_space_convention(lines: list[_Line], full_width: int, lang: Lang) -> bool:
+def _trailing_space_convention(lines: list[Line], full_width: int, lang: Lang) -> bool:
     """Does this extraction end block-final lines with a space and wrapped lines without one?
 
     Learned on unambiguous lines ending with a Japanese character: short lines ending a sentence (block
@@ -522,9 +246,11 @@ def _trailing_space_convention(lines: list[_Line], full_width: int, lang: Lang) 
     wraps = [
         line
         for line in lines
-        if line.width >= _FULL * full_width and not sentence_end.search(line.text) and _JAPANESE_RE.match(line.text[-1])
+        if line.width >= _FULL * full_width
+        and not sentence_end.search(line.text)
+        and JAPANESE_SCRIPT_RE.match(line.text[-1])
     ]
-    finals = [line for line in finals if _JAPANESE_RE.match(line.text[-1])]
+    finals = [line for line in finals if JAPANESE_SCRIPT_RE.match(line.text[-1])]
     if len(finals) < 3 or len(wraps) < 3:
         return False
     final_rate = sum(line.raw_trailing_space for line in finals) / len(finals)
@@ -532,7 +258,7 @@ def _trailing_space_convention(lines: list[_Line], full_width: int, lang: Lang) 
     return final_rate >= 0.8 and wrap_rate <= 0.1
 
 
-def _enumerated_headings(lines: list[_Line], full_width: int, lang: Lang) -> bool:
+def _enumerated_headings(lines: list[Line], full_width: int, lang: Lang) -> bool:
     """Are the enumerated lines of this document headings ("(1) ICTによる経済成長") rather than the
     first lines of enumerated paragraphs?  Yes when most of them are short and end no sentence: then a
     full-width enumerated line without sentence punctuation is a long heading, not a wrapped line."""
@@ -544,17 +270,17 @@ def _enumerated_headings(lines: list[_Line], full_width: int, lang: Lang) -> boo
     return len(short_titles) >= 2 and len(short_titles) >= 0.6 * len(enumerated)
 
 
-def _starts_item(line: _Line) -> bool:
+def _starts_item(line: Line) -> bool:
     return bool(_ENUMERATION_RE.match(line.text) or _BULLET_RE.match(line.text))
 
 
-def _continues(line: _Line, following: _Line, layout: _Layout) -> bool:
+def _continues(line: Line, following: Line, layout: _Layout) -> bool:
     """Is ``following`` the continuation of the wrapped ``line`` (same block, no hard break)?"""
     if _starts_item(following):
         return False
     if following.text[0] in _NO_LINE_START:
         return True  # "ー", "」", "。"... cannot start a line: the wrap came first (even after a "。")
-    if layout.trailing_space_ends_block and line.raw_trailing_space and _JAPANESE_RE.match(line.text[-1]):
+    if layout.trailing_space_ends_block and line.raw_trailing_space and JAPANESE_SCRIPT_RE.match(line.text[-1]):
         return False
     if (
         layout.enumerated_headings
@@ -572,7 +298,7 @@ def _continues(line: _Line, following: _Line, layout: _Layout) -> bool:
     return layout.is_full(line) or layout.next_word_overflows(line, following)
 
 
-def _wrapped_blocks(group: list[_Line], layout: _Layout, text: str, lang: Lang) -> list[tuple[BlockKind, MappedText]]:
+def _wrapped_blocks(group: list[Line], layout: _Layout, text: str, lang: Lang) -> list[tuple[BlockKind, MappedText]]:
     blocks: list[tuple[BlockKind, MappedText]] = []
     current = [group[0]]
     for line, following in itertools.pairwise(group):
@@ -585,10 +311,10 @@ def _wrapped_blocks(group: list[_Line], layout: _Layout, text: str, lang: Lang) 
     return blocks
 
 
-def _unwrapped_blocks(group: list[_Line], text: str, lang: Lang) -> list[tuple[BlockKind, MappedText]]:
+def _unwrapped_blocks(group: list[Line], text: str, lang: Lang) -> list[tuple[BlockKind, MappedText]]:
     """Hand-written text: sentence lines stay together; headings, list items and markers stand alone."""
     blocks: list[tuple[BlockKind, MappedText]] = []
-    current: list[_Line] = []
+    current: list[Line] = []
     sentence_end = _SENTENCE_END[lang]
     for line in group:
         if _starts_item(line) or not sentence_end.search(line.text):
@@ -603,7 +329,7 @@ def _unwrapped_blocks(group: list[_Line], text: str, lang: Lang) -> list[tuple[B
     return blocks
 
 
-def _hard_broken_block(lines: list[_Line], text: str, lang: Lang) -> tuple[BlockKind, MappedText]:
+def _hard_broken_block(lines: list[Line], text: str, lang: Lang) -> tuple[BlockKind, MappedText]:
     builder = MappedTextBuilder()
     for i, line in enumerate(lines):
         if i:
@@ -612,7 +338,7 @@ def _hard_broken_block(lines: list[_Line], text: str, lang: Lang) -> tuple[Block
     return _block_kind(lines, lang), builder.build()
 
 
-def _wrapped_block(lines: list[_Line], text: str, lang: Lang) -> tuple[BlockKind, MappedText]:
+def _wrapped_block(lines: list[Line], text: str, lang: Lang) -> tuple[BlockKind, MappedText]:
     """Join wrapped lines: Japanese without a space, English with one, de-hyphenating split words."""
     builder = MappedTextBuilder()
     skip_leading = False
@@ -645,7 +371,11 @@ def _is_half_width_word_char(char: str) -> bool:
 
 
 _WORD_HYPHEN_END_RE = re.compile(r"[^\W_][.]?-$")
+
+
 _HYPHENATED_HEAD_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*-$")
+
+
 _WORD_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 
 
@@ -655,7 +385,7 @@ def _word_forms(text: str) -> frozenset[str]:
     return frozenset(word.lower() for word in _WORD_RE.findall(text))
 
 
-def _hyphen_join(line: _Line, following: _Line, text: str) -> str | None:
+def _hyphen_join(line: Line, following: Line, text: str) -> str | None:
     """How a line ending with a hyphen joins the next: ``"drop"`` the hyphen, ``"keep"`` it (no space
     either way), or ``None`` when the line does not end with a word-splitting hyphen.
 
@@ -680,7 +410,7 @@ def _hyphen_join(line: _Line, following: _Line, text: str) -> str | None:
     return "keep" if hyphenated in forms and joined not in forms else "drop"
 
 
-def _block_kind(lines: list[_Line], lang: Lang) -> BlockKind:
+def _block_kind(lines: list[Line], lang: Lang) -> BlockKind:
     """``list_item`` for a bullet or enumerated item of one sentence, ``heading`` for a short block without
     sentence punctuation, ``paragraph`` otherwise (a multi-sentence item included: the segmenter keeps
     headings and list items whole, and the sentences of a long item must still be split)."""

@@ -1,0 +1,8 @@
+"""Measurement: how good the pipeline's output is, against gold data or as MT test data.
+
+* :mod:`.alignment`: the link-F1 metric of ``../shared/eval/README.md`` and the reliability of confidences;
+* :mod:`.terms_qa`: precision and recall of the terminology checks on a seeded-error set;
+* :mod:`.mt`: BLEU and chrF of MT output against a published corpus (sacrebleu).
+
+Running the pipeline on a gold set is :func:`taiyaku.pipeline.evaluate_document`; this package only scores.
+"""

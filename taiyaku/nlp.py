@@ -1,0 +1,103 @@
+"""The NLP models taiyaku loads, once per process: GiNZA's Sudachi tokenizer for Japanese, spaCy's rule
+tokenizer for English.
+
+The one loader of the code base: segmentation, the aligner's lexical features and the terminology
+checks all tokenize through :func:`japanese_tokens`, :func:`japanese_morphemes` and
+:func:`english_tokens`, which also take texts longer than Sudachi's input limit.  Only the tokenizer of
+``ja_ginza`` is loaded: its parser is ~100x slower and sentence splitting and term matching do not need it.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from bisect import bisect_right
+from collections.abc import Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+from sudachipy import Morpheme, SplitMode
+
+# Components of ja_ginza that taiyaku does not need (all of them: only the tokenizer stays).
+_GINZA_EXCLUDE = ("tok2vec", "parser", "ner", "morphologizer", "compound_splitter", "bunsetu_recognizer")
+
+
+@functools.lru_cache(maxsize=1)
+def japanese_nlp() -> Language:
+    """``ja_ginza`` with its Sudachi tokenizer (split mode C) only."""
+    _use_numpy_ops()
+    return spacy.load("ja_ginza", exclude=list(_GINZA_EXCLUDE))
+
+
+@functools.lru_cache(maxsize=1)
+def english_nlp() -> Language:
+    """spaCy's English rule tokenizer (no statistical model)."""
+    return spacy.blank("en")
+
+
+def english_tokens(text: str) -> Doc:
+    return english_nlp().tokenizer(text)
+
+
+def _use_numpy_ops() -> None:
+    # BLIS is very slow on this project's CPUs; set before any model is loaded.
+    from thinc.api import NumpyOps, set_current_ops
+
+    set_current_ops(NumpyOps(use_blis=False))
+
+
+# SudachiPy refuses an input of more UTF-8 bytes than this ("Input is too long"): about 16k Japanese
+# characters, less than one paragraph of a book with few line breaks, or one heading run over a page.
+SUDACHI_MAX_BYTES = 49149
+# Where a cut practically never splits a token: after a line break or a sentence terminal.
+_PIECE_ENDS = frozenset("\n。！？!?")
+
+
+def sudachi_pieces(text: str, max_bytes: int = SUDACHI_MAX_BYTES) -> list[str]:
+    """``text`` cut into consecutive pieces of at most ``max_bytes`` UTF-8 bytes that SudachiPy accepts.
+
+    Each piece is as long as it can be: it ends after the last line break or sentence terminal that fits,
+    or, in a run with neither (garbled text, a flattened table), after the last character that fits.
+    """
+    if len(text) * 4 <= max_bytes or len(text.encode("utf-8")) <= max_bytes:
+        return [text]
+    # size_before[k]: UTF-8 bytes of text[:k].
+    size_before = list(itertools.accumulate((len(char.encode("utf-8")) for char in text), initial=0))
+    pieces: list[str] = []
+    start = 0
+    while start < len(text):
+        # text[start:fits] fits (one character at least, or a max_bytes below 4 would never advance)
+        fits = max(bisect_right(size_before, size_before[start] + max_bytes) - 1, start + 1)
+        end = fits
+        if fits < len(text):
+            end = next((k + 1 for k in range(fits - 1, start, -1) if text[k] in _PIECE_ENDS), fits)
+        pieces.append(text[start:end])
+        start = end
+    return pieces
+
+
+def japanese_tokens(text: str) -> Doc:
+    """GiNZA's tokens (Sudachi split mode C, ``user_data["sub_tokens"]`` included) of a text of any length.
+
+    A text too long for Sudachi is tokenized piece by piece (:func:`sudachi_pieces`) and the pieces'
+    tokens joined into one Doc, so that the sentence component still sees the whole paragraph.
+    """
+    tokenizer = japanese_nlp().tokenizer
+    pieces = sudachi_pieces(text)
+    if len(pieces) == 1:
+        return tokenizer(text)
+    docs = [tokenizer(piece) for piece in pieces]
+    doc = Doc.from_docs(docs, ensure_whitespace=False, exclude=["user_data"])
+    doc.user_data["sub_tokens"] = [
+        sub for piece in docs for sub in (piece.user_data.get("sub_tokens") or [None] * len(piece))
+    ]
+    return doc
+
+
+def japanese_morphemes(text: str, mode: SplitMode = SplitMode.C) -> Iterator[Morpheme]:
+    """SudachiPy's morphemes of a text of any length, pieces as in :func:`japanese_tokens` (so a
+    morpheme's ``begin()``/``end()`` count from the start of its piece)."""
+    tokenizer = japanese_nlp().tokenizer.tokenizer
+    for piece in sudachi_pieces(text):
+        yield from tokenizer.tokenize(piece, mode)

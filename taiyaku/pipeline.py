@@ -1,0 +1,308 @@
+"""The one pipeline: pull → normalize → verify language → segment → align → terms → publish.
+
+The sequence is written here once.  Each step is a plain function (data in, data out); the sequences call
+every step through a :data:`StepRunner`, which by default just calls it.  The Prefect flows (``flows/``)
+pass a runner that calls the step's Prefect task instead, so a flow run shows one task run per step
+without wiring the stages a second time; ``taiyaku eval`` and the benchmarks pass a runner that times
+each step.
+
+* :func:`align_pair`: a document pair → published corpus and report (``taiyaku align``, ``run``, ``add``);
+* :func:`align_sources`: a document pair → segments and beads (the part that evaluation scores);
+* :func:`evaluate_document`: one gold document aligned and scored (``taiyaku eval``);
+* :func:`check_corpus`: the terminology checks on a published or hand-edited corpus (``taiyaku check``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ParamSpec, Protocol, TypeVar
+
+from taiyaku import align, normalize, segment, sources, terms
+from taiyaku.align import CorrectedAlignment
+from taiyaku.corpora.corrections import CORRECTIONS_FILE, load_corrections
+from taiyaku.corpora.statement import Statement, load_statement
+from taiyaku.eval.alignment import (
+    STAGES,
+    DocumentScore,
+    EvalReport,
+    add_document,
+    load_gold,
+    score_document,
+    set_documents,
+)
+from taiyaku.io import atomic_write
+from taiyaku.model import Bead, Block, BlockKind, Correction, Finding, Lang, Segment, SourceDocument
+from taiyaku.normalize.language import verify_language
+from taiyaku.publish import Publication, publish
+from taiyaku.publish.corpus import read_corpus, render_jsonl
+from taiyaku.publish.records import bead_records
+from taiyaku.terms.glossary import Glossary
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class StepRunner(Protocol):
+    """Calls one step of the pipeline: directly, as a Prefect task, timed..."""
+
+    def __call__(self, step: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R: ...
+
+
+def call_directly(step: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
+    return step(*args, **kwargs)
+
+
+# --- the steps ------------------------------------------------------------------------------------------
+
+
+def pull_source(source: str) -> SourceDocument:
+    """pull: read a path, ``file://`` or ``http(s)://`` source and decode it."""
+    return sources.pull(source)
+
+
+def normalize_document(document: SourceDocument, lang: Lang) -> list[Block]:
+    """normalize, then verify language: the blocks of a document that is in the language it claims."""
+    blocks = normalize.normalize(document, lang)
+    verify_language(blocks, lang, document.provenance.source)
+    return blocks
+
+
+def segment_blocks(blocks: list[Block], lang: Lang) -> list[Segment]:
+    """segment: blocks → sentences, each with its span in the decoded source."""
+    return segment.segment(blocks, lang)
+
+
+def load_glossary(path: str | None) -> Glossary | None:
+    return terms.load_glossary(path) if path else None
+
+
+def read_corrections(path: str | None) -> list[Correction]:
+    return load_corrections(path) if path else []
+
+
+def align_segments(
+    ja: list[Segment], en: list[Segment], glossary: Glossary | None, corrections: list[Correction]
+) -> CorrectedAlignment:
+    """align: beads over the two sides, reviewer corrections forced."""
+    return align.align_with_corrections(ja, en, corrections, glossary=glossary)
+
+
+def check_terminology(
+    beads: list[Bead], ja: list[Segment], en: list[Segment], glossary: Glossary | None
+) -> list[Finding]:
+    """terms: the terminology and consistency findings of an aligned document."""
+    return terms.check_terms(beads, ja, en, glossary)
+
+
+def publish_corpus(
+    job: PairJob,
+    ja_document: SourceDocument,
+    en_document: SourceDocument,
+    aligned: AlignedSources,
+    findings: list[Finding],
+) -> Publication:
+    """publish: the corpus files and the report, atomically."""
+    return publish(
+        job.out_dir,
+        title=job.title or Path(job.out_dir).name,
+        ja_document=ja_document,
+        en_document=en_document,
+        ja=aligned.ja,
+        en=aligned.en,
+        beads=aligned.alignment.beads,
+        findings=findings,
+        statement=job.statement,
+        unmatched_corrections=aligned.alignment.unmatched,
+        force=job.force,
+    )
+
+
+# Which stage each step belongs to, for timings (``taiyaku eval``, benchmarks).
+STAGE_OF: dict[str, str] = {
+    pull_source.__name__: "pull",
+    normalize_document.__name__: "normalize",
+    segment_blocks.__name__: "segment",
+    load_glossary.__name__: "align",
+    read_corrections.__name__: "align",
+    align_segments.__name__: "align",
+    check_terminology.__name__: "terms",
+    publish_corpus.__name__: "publish",
+}
+
+
+# --- the sequences --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PairJob:
+    """Everything :func:`align_pair` needs to know about one document pair."""
+
+    ja_source: str
+    en_source: str
+    out_dir: str
+    glossary_path: str | None = None
+    corrections_path: str | None = None
+    title: str | None = None
+    statement: dict[str, str] = field(default_factory=dict)  # statement metadata for the report
+    force: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedSources:
+    ja_document: SourceDocument
+    en_document: SourceDocument
+    ja: list[Segment]
+    en: list[Segment]
+    alignment: CorrectedAlignment
+
+
+def align_sources(
+    ja_source: str,
+    en_source: str,
+    glossary: Glossary | None = None,
+    corrections: list[Correction] | None = None,
+    run: StepRunner = call_directly,
+) -> AlignedSources:
+    """pull → normalize → verify language → segment (each side) → align."""
+    ja_document = run(pull_source, ja_source)
+    en_document = run(pull_source, en_source)
+    ja = run(segment_blocks, run(normalize_document, ja_document, "ja"), "ja")
+    en = run(segment_blocks, run(normalize_document, en_document, "en"), "en")
+    alignment = run(align_segments, ja, en, glossary, corrections or [])
+    return AlignedSources(ja_document, en_document, ja, en, alignment)
+
+
+def align_pair(job: PairJob, run: StepRunner = call_directly) -> Publication:
+    """The whole pipeline on one document pair, published to ``job.out_dir``."""
+    # Everything that can reject bad input runs before anything is written.
+    glossary = run(load_glossary, job.glossary_path)
+    corrections = run(read_corrections, job.corrections_path)
+    aligned = align_sources(job.ja_source, job.en_source, glossary, corrections, run)
+    findings = run(check_terminology, aligned.alignment.beads, aligned.ja, aligned.en, glossary)
+    return run(publish_corpus, job, aligned.ja_document, aligned.en_document, aligned, findings)
+
+
+def statement_job(statement: Statement, aligned_root: str | Path = "aligned", *, force: bool = False) -> PairJob:
+    """The pair job of a statement registered under ``corpora/<statement-id>/``."""
+    corrections = statement.folder / CORRECTIONS_FILE
+    meta = {"id": statement.id, "title": statement.title, "date": statement.date, "publisher": statement.publisher}
+    if statement.ja.url:
+        meta["ja_url"] = statement.ja.url
+    if statement.en.url:
+        meta["en_url"] = statement.en.url
+    return PairJob(
+        ja_source=statement.ja.source,
+        en_source=statement.en.source,
+        out_dir=str(Path(aligned_root) / statement.id),
+        glossary_path=str(statement.glossary) if statement.glossary else None,
+        corrections_path=str(corrections) if corrections.is_file() else None,
+        title=statement.title or statement.id,
+        statement=meta,
+        force=force,
+    )
+
+
+def load_statement_job(
+    statement_dir: str | Path, aligned_root: str | Path = "aligned", *, force: bool = False
+) -> PairJob:
+    return statement_job(load_statement(statement_dir), aligned_root, force=force)
+
+
+# --- evaluation -----------------------------------------------------------------------------------------
+
+
+class StepTimer:
+    """A step runner that adds each step's wall time to its stage."""
+
+    def __init__(self, run: StepRunner = call_directly) -> None:
+        self.seconds: dict[str, float] = dict.fromkeys(STAGES, 0.0)
+        self._run = run
+
+    def __call__(self, step: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self.timing(STAGE_OF.get(step.__name__, step.__name__)):
+            return self._run(step, *args, **kwargs)
+
+    @contextmanager
+    def timing(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
+
+
+def evaluate_document(
+    doc_dir: Path, out_dir: Path | None = None, run: StepRunner = call_directly
+) -> tuple[DocumentScore, dict[str, float]]:
+    """Align one document of a gold set with the pipeline, score it, and (with ``out_dir``) write
+    ``out_dir/<doc>/corpus.jsonl``.  Returns the score and the seconds per stage."""
+    gold = load_gold(doc_dir / "gold.tsv")
+    timer = StepTimer(run)
+    aligned = align_sources(str(doc_dir / "ja.txt"), str(doc_dir / "en.txt"), run=timer)
+    beads = aligned.alignment.beads
+    if out_dir is not None:
+        with timer.timing("publish"):
+            atomic_write(
+                out_dir / doc_dir.name / "corpus.jsonl", render_jsonl(bead_records(beads, aligned.ja, aligned.en))
+            )
+    return score_document(doc_dir.name, gold, beads, aligned.ja, aligned.en), timer.seconds
+
+
+def evaluate_set(set_dir: Path, out_dir: Path | None = None) -> EvalReport:
+    """Evaluate every document of a set in this process, without Prefect (``taiyaku eval`` runs the flow
+    :func:`flows.evaluate.evaluate_set`, which calls :func:`evaluate_document` as a task per document)."""
+    report = EvalReport(set_dir.name)
+    for doc_dir in set_documents(set_dir):
+        score, seconds = evaluate_document(doc_dir, out_dir)
+        add_document(report, score, seconds)
+    return report
+
+
+# --- re-checking a corpus ---------------------------------------------------------------------------------
+
+
+def check_corpus(corpus_path: str | Path, glossary_path: str | Path | None) -> list[Finding]:
+    """Re-check a published (possibly hand-edited) ``corpus.jsonl`` or ``corpus.tmx``.
+
+    Each bead's text is checked as one segment per side; findings name the corpus's own bead ids.
+    """
+    glossary = terms.load_glossary(glossary_path) if glossary_path else None
+    records = read_corpus(corpus_path)
+    ja_segments: list[Segment] = []
+    en_segments: list[Segment] = []
+    beads: list[Bead] = []
+    for number, record in enumerate(records):
+        ja_ids: tuple[int, ...] = ()
+        en_ids: tuple[int, ...] = ()
+        if record.ja:
+            ja_ids = (len(ja_segments),)
+            ja_segments.append(Segment(len(ja_segments), "ja", record.ja, 0, 0, record.id, BlockKind.PARAGRAPH))
+        if record.en:
+            en_ids = (len(en_segments),)
+            en_segments.append(Segment(len(en_segments), "en", record.en, 0, 0, record.id, BlockKind.PARAGRAPH))
+        beads.append(Bead(number, ja_ids, en_ids, record.score))
+    findings = terms.check_terms(beads, ja_segments, en_segments, glossary)
+    corpus_id = {bead.id: record.id for bead, record in zip(beads, records, strict=True)}
+    return [dataclasses.replace(f, bead_id=corpus_id[f.bead_id]) for f in findings]
+
+
+__all__ = [
+    "STAGES",
+    "AlignedSources",
+    "PairJob",
+    "StepRunner",
+    "StepTimer",
+    "align_pair",
+    "align_sources",
+    "call_directly",
+    "check_corpus",
+    "evaluate_document",
+    "evaluate_set",
+    "load_statement_job",
+    "statement_job",
+]

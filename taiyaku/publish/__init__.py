@@ -1,0 +1,73 @@
+"""Stage 6, publish: the parallel corpus and the translator's report, written atomically and deterministically.
+
+* :mod:`.records`: beads over segments → :class:`~taiyaku.model.BeadRecord` (texts, spans, review flags);
+* :mod:`.corpus`: the corpus formats (``corpus.jsonl``, ``corpus.tmx``, ``corpus.tsv``), and reading them back;
+* :mod:`.report`: ``report.json`` and ``report.html`` (a Jinja2 template) from one :class:`~.report.Review`;
+* :mod:`.guard`: the shrink guard that keeps a truncated source from replacing a good corpus.
+
+:func:`publish` is the stage in one call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from taiyaku.io import write_files_atomically
+from taiyaku.model import Bead, Correction, Finding, Segment, SourceDocument
+from taiyaku.publish.corpus import render_corpus
+from taiyaku.publish.guard import check_not_shrinking
+from taiyaku.publish.records import bead_records
+from taiyaku.publish.report import Review, render_report_html, render_report_json
+
+REPORT_JSON = "report.json"
+REPORT_HTML = "report.html"
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """What :func:`publish` wrote, and the review it wrote it from."""
+
+    out_dir: Path
+    files: list[Path]
+    review: Review
+
+
+def publish(
+    out_dir: str | Path,
+    *,
+    title: str,
+    ja_document: SourceDocument,
+    en_document: SourceDocument,
+    ja: Sequence[Segment],
+    en: Sequence[Segment],
+    beads: Sequence[Bead],
+    findings: Sequence[Finding],
+    statement: dict[str, str] | None = None,
+    unmatched_corrections: Sequence[Correction] = (),
+    force: bool = False,
+) -> Publication:
+    """Write the corpus files and the report into ``out_dir``; refuse (unless ``force``) to replace a
+    published corpus with one that holds clearly less text."""
+    out_dir = Path(out_dir)
+    records = bead_records(beads, ja, en, findings)
+    if not force:
+        check_not_shrinking(out_dir, records)
+    review = Review(
+        title=title,
+        records=records,
+        findings=findings,
+        ja_provenance=ja_document.provenance,
+        en_provenance=en_document.provenance,
+        ja_segments=len(ja),
+        en_segments=len(en),
+        statement=statement or {},
+        unmatched_corrections=unmatched_corrections,
+    )
+    files = {
+        **render_corpus(records),
+        REPORT_JSON: render_report_json(review),
+        REPORT_HTML: render_report_html(review),
+    }
+    return Publication(out_dir, write_files_atomically(out_dir, files), review)
