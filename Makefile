@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint eval bench clean
+.PHONY: run test test-unit lint eval bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,12 +16,20 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/taiyaku run-all corpora
 
-test: $(STAMP)
-	$(BIN)/ruff check .
+# Lint, then the whole test suite (unit and integration); CI runs exactly this through .ci/run.
+test: lint
 	$(BIN)/python -m pytest
 
+# The fast unit tests only (no Prefect flow runs, no CLI subprocesses, no HTTP servers, no eval sets).
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest -m unit
+
+# Style, formatting, the import contracts (pyproject.toml [tool.importlinter]) and types.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Alignment quality on the shared evaluation sets (not part of `make test`).
 eval: $(STAMP)

@@ -18,7 +18,7 @@ from taiyaku import pipeline
 from taiyaku.eval import alignment
 from taiyaku.io import atomic_write
 
-evaluate_document = task(pipeline.evaluate_document, cache_policy=NO_CACHE, task_run_name="evaluate-{doc_dir.name}")
+evaluate_document = task(cache_policy=NO_CACHE, task_run_name="evaluate-{doc_dir.name}")(pipeline.evaluate_document)
 
 
 @flow(name="taiyaku-eval", log_prints=False)

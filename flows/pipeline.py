@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from prefect import Task, flow, task
 from prefect.artifacts import create_markdown_artifact
@@ -39,14 +39,14 @@ _STEPS: tuple[Callable[..., Any], ...] = (
     pipeline.publish_corpus,
 )
 # One Prefect task per pipeline step, named after the step.
-STEP_TASKS: dict[Callable[..., Any], Task[Any, Any]] = {
-    step: task(step, name=step.__name__.replace("_", "-"), cache_policy=NO_CACHE) for step in _STEPS
+STEP_TASKS: dict[Callable[..., Any], Task[..., Any]] = {
+    step: task(name=step.__name__.replace("_", "-"), cache_policy=NO_CACHE)(step) for step in _STEPS
 }
 
 
 def run_as_task(step: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
     """The pipeline's step runner inside a flow: the step's Prefect task, called in this flow run."""
-    return STEP_TASKS[step](*args, **kwargs)
+    return cast(R, STEP_TASKS[step](*args, **kwargs))  # the steps are synchronous: a result, not a coroutine
 
 
 @flow(name="taiyaku-align-pair")
@@ -79,7 +79,7 @@ def align_pair(
 def align_statement(statement_dir: str, aligned_root: str = "aligned", force: bool = False) -> Publication:
     """Align a statement registered under ``corpora/<statement-id>/``."""
     job = pipeline.load_statement_job(statement_dir, aligned_root, force=force)
-    return align_pair(**{field.name: getattr(job, field.name) for field in dataclasses.fields(job)})
+    return cast(Publication, align_pair(**{field.name: getattr(job, field.name) for field in dataclasses.fields(job)}))
 
 
 @flow(name="taiyaku-run-all")

@@ -13,6 +13,7 @@ import functools
 import itertools
 from bisect import bisect_right
 from collections.abc import Iterator
+from typing import Any, cast
 
 import spacy
 from spacy.language import Language
@@ -88,7 +89,8 @@ def japanese_tokens(text: str) -> Doc:
     if len(pieces) == 1:
         return tokenizer(text)
     docs = [tokenizer(piece) for piece in pieces]
-    doc = Doc.from_docs(docs, ensure_whitespace=False, exclude=["user_data"])
+    # spaCy's type stub lacks from_docs's `exclude` argument, which it has had since v3.2.
+    doc = Doc.from_docs(docs, ensure_whitespace=False, exclude=["user_data"])  # type: ignore[call-arg]
     doc.user_data["sub_tokens"] = [
         sub for piece in docs for sub in (piece.user_data.get("sub_tokens") or [None] * len(piece))
     ]
@@ -98,6 +100,7 @@ def japanese_tokens(text: str) -> Doc:
 def japanese_morphemes(text: str, mode: SplitMode = SplitMode.C) -> Iterator[Morpheme]:
     """SudachiPy's morphemes of a text of any length, pieces as in :func:`japanese_tokens` (so a
     morpheme's ``begin()``/``end()`` count from the start of its piece)."""
-    tokenizer = japanese_nlp().tokenizer.tokenizer
+    # GiNZA's spaCy tokenizer wraps SudachiPy's, as its `tokenizer` attribute (untyped).
+    tokenizer = cast(Any, japanese_nlp().tokenizer).tokenizer
     for piece in sudachi_pieces(text):
         yield from tokenizer.tokenize(piece, mode)

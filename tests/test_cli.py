@@ -90,3 +90,23 @@ def test_help_lists_every_command() -> None:
     result = subprocess.run([sys.executable, "-m", "taiyaku.cli", "--help"], capture_output=True, text=True, check=True)
     for command in ("align", "run", "run-all", "add", "eval", "check", "correct", "glossary", "score"):
         assert command in result.stdout
+
+
+def test_an_output_folder_with_a_japanese_name_publishes_and_exits_zero(
+    prefect_harness: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Prefect accepts artifact keys of [a-z0-9-] only: the summary artifact of 出力 must still be created.
+    out = tmp_path / "出力.v2"
+    code = main(["align", "--ja", str(JA), "--en", str(EN), "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    assert (out / "corpus.jsonl").is_file() and (out / "report.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [("us-japan-2014", "taiyaku-us-japan-2014"), ("出力", "taiyaku-pair"), ("Café 出力.v2", "taiyaku-caf-v2")],
+)
+def test_artifact_keys_hold_only_what_prefect_accepts(name: str, key: str) -> None:
+    from flows import artifact_key
+
+    assert artifact_key("taiyaku", name) == key

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from lxml import html as lxml_html
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.io import write_files_atomically as publish_files
-from taiyaku.model import Bead, BeadFlag, BeadRecord, CheckId, Finding, Provenance, Segment, Severity
+from taiyaku.model import Bead, BeadFlag, BeadRecord, CheckId, Correction, Finding, Provenance, Segment, Severity
 from taiyaku.publish.corpus import read_corpus, render_jsonl, render_tmx, render_tsv
 from taiyaku.publish.guard import check_not_shrinking
 from taiyaku.publish.records import bead_records
@@ -157,6 +158,53 @@ def test_report_escapes_text_and_states_summary() -> None:
     assert data["beads"][2]["findings"][0]["check"] == "term-missing"
     assert data["sources"]["ja"]["sha256"] == "0" * 64
     assert render_report_json(review) == render_report_json(review)
+
+
+HOSTILE = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>')
+
+
+def test_report_html_escapes_hostile_text_everywhere_and_is_deterministic() -> None:
+    # Documents are untrusted: markup in any text they contribute must come out as text, never as markup.
+    attack = " ".join(HOSTILE)
+    ja = [Segment(0, "ja", f"日本語{attack}", 0, 40, "b0", "paragraph")]
+    en = [Segment(0, "en", f"English {attack}", 0, 40, "b0", "paragraph")]
+    finding = Finding("b0", CheckId.TERM_MISSING, Severity.ERROR, attack, attack, attack, f"message {attack}")
+    provenance = Provenance(
+        f"https://example.org/{attack}", "0" * 64, 10, "text/html", "utf-8", headers={"etag": attack}
+    )
+    correction = Correction(f"訂正{attack}", attack, attack, attack)
+    review = Review(
+        f"title {attack}",
+        bead_records([Bead(0, (0,), (0,), 0.5)], ja, en, [finding]),
+        [finding],
+        provenance,
+        provenance,
+        1,
+        1,
+        unmatched_corrections=[correction],
+    )
+    page = render_report_html(review)
+    for hostile in HOSTILE:
+        assert hostile not in page
+    assert "<img" not in page and "<script" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    # Every hostile string is shown as text where it belongs: title, both sides, the finding, provenance.
+    tree = lxml_html.document_fromstring(page)
+    assert not tree.xpath("//script | //img | //*[@onerror]")
+    assert tree.findtext(".//title") == f"taiyaku review: title {attack}"
+    assert tree.findtext(".//h1") == f"Alignment review: title {attack}"
+    (row,) = tree.xpath("//table[@class='beads']/tbody/tr")
+    assert row.get("id") == "b0" and row.get("class") == "low finding"
+    ja_cell, en_cell = row.xpath("td[@class='ja']")[0], row.xpath("td[@class='en']")[0]
+    assert ja_cell.get("lang") == "ja" and ja_cell.text == f"日本語{attack}"
+    assert en_cell.text == f"English {attack}"
+    assert en_cell.xpath("string(ul/li)") == f"term-missing: message {attack}"
+    assert en_cell.xpath("ul/li/span/@class") == ["sev-error"]
+    sources = {th.text_content(): th.getnext().text_content() for th in tree.xpath("//th") if th.getnext() is not None}
+    assert sources["ja source"] == f"https://example.org/{attack}"
+    assert attack in sources["en headers"]
+    assert tree.xpath("//td[@lang='ja']/text()") == [f"訂正{attack}", f"日本語{attack}"]
+    assert render_report_html(review).encode() == page.encode()
 
 
 def test_atomic_write_never_leaves_partial_file(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -212,6 +213,8 @@ def test_a_failed_pull_does_not_even_create_corpora(server: ScriptedServer, tmp_
         ({"date": "20140313"}, "YYYY-MM-DD"),  # ISO 8601 to Python 3.11, but not the form statement.toml keeps
         ({"date": "2014-W11-4"}, "YYYY-MM-DD"),
         ({"glossary": "/no/such/glossary.tsv"}, "no such glossary file"),
+        # How Python passes on a command-line argument that is not UTF-8: it cannot be written to TOML.
+        ({"title": "Caf\udce9"}, r"the title is not valid UTF-8 text"),
     ],
 )
 def test_bad_arguments_are_refused_before_fetching(
@@ -348,6 +351,71 @@ def test_staging_folders_are_never_taken_for_statements(server: ScriptedServer, 
     leftover.mkdir()
     (leftover / "statement.toml").write_text('id = "us-japan-2014"\n', encoding="utf-8")
     assert find_statements(corpora) == [corpora / "us-japan-2014"]
+
+
+def test_a_title_with_quotes_backslashes_newlines_and_japanese_round_trips(
+    server: ScriptedServer, corpora: Path
+) -> None:
+    title = 'The "Joint" Statement \\ C:\\press\n日米共同声明（第５回）\ttab\x1bescape\x7fdel'
+    publisher = 'MIC "総務省"'
+    statement = add_statement(
+        "quoted-title",
+        serve_ja(server),
+        serve_en(server),
+        corpora_dir=corpora,
+        title=title,
+        publisher=publisher,
+        **FAST,
+    )
+    data = tomllib.loads(statement.file.read_text(encoding="utf-8"))
+    assert (data["title"], data["publisher"]) == (title, publisher)
+    assert (statement.title, statement.publisher) == (title, publisher)
+    assert data["ja"]["sha256"] == hashlib.sha256(JA_BYTES).hexdigest()
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_refresh_keeps_what_the_user_wrote_in_statement_toml(
+    server: ScriptedServer, corpora: Path, newline: str
+) -> None:
+    statement = add(server, corpora)
+    old_sha = hashlib.sha256(EN_BYTES).hexdigest()
+    assert f'sha256 = "{old_sha}"' in statement.file.read_text(encoding="utf-8")
+    # Comments, an unusual layout, keys and a table taiyaku does not know, as someone may write them by hand.
+    edited = (
+        "# Reviewed by K. Sato, 2014-03-20.\n"
+        + statement.file.read_text(encoding="utf-8")
+        .replace('title = "Joint Press Statement"', "title = 'Joint Press Statement'   # the English title")
+        .replace("[en]\n", "[en]   # the U.S. side\n# published by the Department of State\n")
+        .replace(f'sha256 = "{old_sha}"', f'sha256 = "{old_sha}"  # checked by hand\nchecked  =  2014-03-20')
+        + '\n[review]\nstatus = "done"\nscore = nan\n'
+    ).replace("\n", newline)
+    statement.file.write_bytes(edited.encode("utf-8"))
+    new_english = english_pdf("The sixth U.S.-Japan Internet Economy dialogue was held in Washington.")
+    new_sha = hashlib.sha256(new_english).hexdigest()
+    serve_en(server, new_english)
+
+    assert refresh_statement(load_statement(statement.folder), **FAST) is True
+    # Byte for byte what the user wrote, but for the changed side's sha256 (its file name is still en.pdf).
+    assert statement.file.read_bytes() == edited.replace(old_sha, new_sha).encode("utf-8")
+    refreshed = load_statement(statement.folder)
+    assert (refreshed.en.sha256, refreshed.ja.sha256) == (new_sha, statement.ja.sha256)
+    verify_snapshot(refreshed)
+
+
+def test_refresh_adds_a_missing_sha256_to_its_table(server: ScriptedServer, corpora: Path) -> None:
+    statement = add(server, corpora)
+    old_sha = hashlib.sha256(EN_BYTES).hexdigest()
+    # Registered by hand (or by an older taiyaku): a snapshot with its provenance record, but no sha256.
+    without = statement.file.read_text(encoding="utf-8").replace(f'sha256 = "{old_sha}"\n', "")
+    statement.file.write_text(without + '\n[review]\nstatus = "done"\n', encoding="utf-8")
+    new_english = english_pdf("A revised English text.")
+    serve_en(server, new_english)
+    assert refresh_statement(load_statement(statement.folder), **FAST) is True
+    new_sha = hashlib.sha256(new_english).hexdigest()
+    en_table = statement.file.read_text(encoding="utf-8").split("[en]\n")[1]
+    assert en_table == f'source = "en.pdf"\nurl = "{server.url("/en/statement.pdf")}"\nsha256 = "{new_sha}"\n' + (
+        '\n[review]\nstatus = "done"\n'
+    )
 
 
 def test_a_glossary_outside_the_repository_is_registered_by_absolute_path(

@@ -1,7 +1,7 @@
 """The terminology checks measured on the seeded-error set built from the seed statement's English.
 
 tests/data/terms/seeded_errors.tsv holds single labelled changes to the gold bead texts of the seed pair
-(tests/data/seed_gold.tsv), checked with the project glossary; see taiyaku.terms_qa for the scoring.
+(tests/data/seed_gold.tsv), checked with the project glossary; see taiyaku.eval.terms_qa for the scoring.
 ``benchmarks/terms_qa.py`` prints the same table with every miss and false alarm.
 """
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import numpy as np
 
 from taiyaku.align.band import anchored_band, full_band, path_touches_edge, widen
 from taiyaku.align.confidence import calibrated_score
 from taiyaku.align.evidence import compute_matches
 from taiyaku.align.features import english_features, japanese_features
-from taiyaku.align.lexicon import GlossaryLike, glossary_pairs
+from taiyaku.align.lexicon import GlossaryInput, glossary_pairs
 from taiyaku.align.search import BeadCoster, CostParams, SideStructure, bead_posteriors, best_path
 from taiyaku.model import Bead, BeadFlag, BlockKind, Segment
 
@@ -23,7 +21,7 @@ def align(
     ja: list[Segment],
     en: list[Segment],
     *,
-    glossary: GlossaryLike | Iterable[tuple[str, str]] | None = None,
+    glossary: GlossaryInput = None,
     params: CostParams | None = None,
 ) -> list[Bead]:
     """Align two documents' segments into beads; every segment lands in exactly one bead, in order.
@@ -36,10 +34,10 @@ def align(
     if n == 0 or m == 0:
         # Nothing to align with: null beads of score 0 (below the review threshold like any such bead).
         flags = (BeadFlag.UNALIGNED,)
-        beads = [Bead(k, (k,), (), 0.0, flags) for k in range(n)]
-        beads += [Bead(n + k, (), (k,), 0.0, flags) for k in range(m)]
-        check_beads(beads, n, m)
-        return beads
+        null_beads = [Bead(k, (k,), (), 0.0, flags) for k in range(n)]
+        null_beads += [Bead(n + k, (), (k,), 0.0, flags) for k in range(m)]
+        check_beads(null_beads, n, m)
+        return null_beads
     pairs = glossary_pairs(glossary)
     ja_features = japanese_features(ja, pairs)
     en_features = english_features(en, pairs)

@@ -9,11 +9,11 @@ returned as unmatched, never dropped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from taiyaku.align.aligner import align
-from taiyaku.align.lexicon import GlossaryLike
+from taiyaku.align.lexicon import GlossaryInput
 from taiyaku.model import Bead, BeadFlag, Correction, Segment, correction_key
 
 
@@ -46,7 +46,7 @@ def _align_gap(
     en: Sequence[Segment],
     ja_indices: Sequence[int],
     en_indices: Sequence[int],
-    glossary: GlossaryLike | Iterable[tuple[str, str]] | None,
+    glossary: GlossaryInput,
 ) -> list[Bead]:
     """Align the segments at the given positions; bead indices are mapped back to the full lists."""
     if not ja_indices and not en_indices:
@@ -103,7 +103,7 @@ def align_with_corrections(
     en: Sequence[Segment],
     corrections: Sequence[Correction],
     *,
-    glossary: GlossaryLike | Iterable[tuple[str, str]] | None = None,
+    glossary: GlossaryInput = None,
 ) -> CorrectedAlignment:
     """Align, forcing every matching correction into a bead of its own (score 1.0, flag ``reviewed``).
 

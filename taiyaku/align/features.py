@@ -5,11 +5,11 @@ set of keys its English rendering could produce (lexicon glosses, the romanized 
 sound skeleton, the number's value).  An English sentence yields the set of keys of its words.  An item
 is *matched* by an English sentence that contains any of its keys.  Keys are prefixed by their kind:
 
-* ``d:`` number values (:func:`taiyaku.numbers.number_values`)
+* ``d:`` number values (:func:`taiyaku.text.numbers.number_values`)
 * ``w:`` Latin-script tokens, exactly (APEC, ICT, iPhone)
 * ``n:`` romanized names and terms (:func:`taiyaku.align.romaji.name_key`)
 * ``k:`` katakana loanword sound skeletons (:func:`taiyaku.align.romaji.sound_key`)
-* ``s:`` stems of JMdict glosses (:func:`taiyaku.align.lexicon.stem`)
+* ``s:`` stems of JMdict glosses (:func:`taiyaku.text.english.lexical_stem`)
 * ``g:`` glossary renderings
 """
 

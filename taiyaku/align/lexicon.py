@@ -29,27 +29,36 @@ def jmdict() -> dict[str, tuple[str, ...]]:
 
 
 class GlossaryEntryLike(Protocol):
-    """What the aligner needs from a glossary entry (taiyaku.glossary's entries have these)."""
+    """What the aligner needs from a glossary entry (:class:`taiyaku.terms.glossary.GlossaryEntry` has it;
+    the aligner does not import the terms stage)."""
 
-    ja: str
-    en: str
-    variants: Iterable[str]
+    @property
+    def ja(self) -> str: ...
+    @property
+    def en(self) -> str: ...
+    @property
+    def variants(self) -> Iterable[str]: ...
 
 
 class GlossaryLike(Protocol):
-    entries: Iterable[GlossaryEntryLike]
+    @property
+    def entries(self) -> Iterable[GlossaryEntryLike]: ...
 
 
-def glossary_pairs(glossary: GlossaryLike | Iterable[tuple[str, str]] | None) -> list[tuple[str, str]]:
+# What the aligner takes as extra lexical evidence: a glossary, plain (ja, en) pairs, or nothing.
+GlossaryInput = GlossaryLike | Iterable[tuple[str, str]] | None
+
+
+def glossary_pairs(glossary: GlossaryInput) -> list[tuple[str, str]]:
     """(ja, en) term pairs: every approved rendering and accepted variant of each glossary entry.
 
     A pair with an empty side is left out: an empty term would "occur" in every sentence.
     """
     if glossary is None:
         return []
-    pairs: list[tuple[str, str]] = []
-    entries = getattr(glossary, "entries", glossary)
-    for entry in entries:
-        candidates = [entry] if isinstance(entry, tuple) else [(entry.ja, en) for en in (entry.en, *entry.variants)]
-        pairs.extend((ja, en) for ja, en in candidates if ja.strip() and en.strip())
-    return pairs
+    candidates: list[tuple[str, str]] = []
+    if isinstance(glossary, Iterable):
+        candidates = list(glossary)
+    else:
+        candidates = [(entry.ja, en) for entry in glossary.entries for en in (entry.en, *entry.variants)]
+    return [(ja, en) for ja, en in candidates if ja.strip() and en.strip()]

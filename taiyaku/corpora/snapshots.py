@@ -20,17 +20,24 @@ swaps it in.  A failed fetch leaves ``corpora/`` exactly as it was.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
-import json
 import os
 import re
 import shutil
 import tempfile
+import tomllib
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import InlineTable, Item
 
 from taiyaku.corpora.statement import (
     STATEMENT_FILE,
@@ -47,7 +54,7 @@ from taiyaku.sources.decode import decode_source
 from taiyaku.sources.fetch import DEFAULT_LIMITS, Fetched, FetchLimits, fetch, url_scheme, utc_timestamp
 from taiyaku.sources.provenance import read_record, record_path, render_record
 
-_EXTENSIONS = {MediaType.PDF: "pdf", MediaType.HTML: "html", MediaType.TEXT: "txt"}
+_EXTENSIONS: dict[str, str] = {MediaType.PDF: "pdf", MediaType.HTML: "html", MediaType.TEXT: "txt"}
 _SIDES: tuple[Lang, ...] = ("ja", "en")
 
 
@@ -157,11 +164,14 @@ def add_statement(
             dt.date.fromisoformat(date)
         except ValueError:
             raise TaiyakuError(date, "the date must be YYYY-MM-DD") from None
+    _check_utf8(title, "the title")
+    _check_utf8(publisher, "the publisher")
     glossary_path: Path | None = None
     if glossary:
         glossary_path = Path(glossary).expanduser().resolve()
         if not glossary_path.is_file():
             raise TaiyakuError(str(glossary), "no such glossary file")
+        _check_utf8(glossary_path.as_posix(), "the glossary's path (rename the file)")
     snapshots = [take_snapshot("ja", ja, limits=limits), take_snapshot("en", en, limits=limits)]
 
     # Both sources are in hand: only now is anything written.
@@ -191,6 +201,19 @@ def add_statement(
                 corpora.rmdir()
         raise
     return load_statement(folder)
+
+
+def _check_utf8(value: str, what: str) -> None:
+    """Refuse text that cannot be written as UTF-8 (so cannot be in a TOML file) before anything is fetched.
+
+    Python hands over command-line arguments and file names that are not valid UTF-8 with their bytes
+    smuggled in as lone surrogates; writing statement.toml would then fail with a UnicodeEncodeError.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise TaiyakuError(shown, f"{what} is not valid UTF-8 text") from None
 
 
 def _already_exists(folder: Path) -> TaiyakuError:
@@ -227,9 +250,10 @@ def _write_snapshot(folder: Path, snapshot: Snapshot) -> None:
     record_path(path).write_text(render_record(snapshot.provenance), encoding="utf-8")
 
 
-def _toml_string(value: str) -> str:
-    # A JSON string is a valid TOML basic string once DEL, which JSON leaves raw, is escaped too.
-    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
+_STATEMENT_HEADER = (
+    "Added by `taiyaku add`. Each source is a snapshot of the bytes fetched from `url`, with its",
+    "provenance record (<file>.provenance.json) beside it; `taiyaku run --refresh` fetches them again.",
+)
 
 
 def _render_statement(
@@ -241,25 +265,24 @@ def _render_statement(
     glossary: str | None,
     snapshots: list[Snapshot],
 ) -> str:
-    lines = [
-        "# Added by `taiyaku add`. Each source is a snapshot of the bytes fetched from `url`, with its",
-        "# provenance record (<file>.provenance.json) beside it; `taiyaku run --refresh` fetches them again.",
-        f"id = {_toml_string(statement_id)}",
-        f"title = {_toml_string(title)}",
-        f"date = {_toml_string(date)}",
-        f"publisher = {_toml_string(publisher)}",
-    ]
+    """The text of a new statement.toml; tomlkit writes every value as valid TOML (quotes, backslashes,
+    newlines and control characters escaped, other text such as Japanese kept as it is)."""
+    document = tomlkit.document()
+    for line in _STATEMENT_HEADER:
+        document.add(tomlkit.comment(line))
+    document.add("id", statement_id)
+    document.add("title", title)
+    document.add("date", date)
+    document.add("publisher", publisher)
     if glossary:
-        lines.append(f"glossary = {_toml_string(Path(glossary).as_posix())}")
+        document.add("glossary", Path(glossary).as_posix())
     for snapshot in snapshots:
-        lines += [
-            "",
-            f"[{snapshot.lang}]",
-            f"source = {_toml_string(snapshot.file_name)}",
-            f"url = {_toml_string(snapshot.provenance.source)}",
-            f"sha256 = {_toml_string(snapshot.provenance.sha256)}",
-        ]
-    return "\n".join(lines) + "\n"
+        side = tomlkit.table()
+        side.add("source", snapshot.file_name)
+        side.add("url", snapshot.provenance.source)
+        side.add("sha256", snapshot.provenance.sha256)
+        document.add(snapshot.lang, side)
+    return document.as_string()
 
 
 def _replace_folder(staging: Path, folder: Path) -> None:
@@ -332,7 +355,13 @@ def _rebuild_with(statement: Statement, changed: list[tuple[SideSource, Snapshot
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".refreshing", dir=folder.parent))
     try:
         shutil.copytree(folder, staging, dirs_exist_ok=True)
-        toml_text = (staging / STATEMENT_FILE).read_text(encoding="utf-8-sig")  # as load_statement reads it
+        # Bytes, not read_text: universal newlines would turn a Windows editor's CRLF into LF on every line.
+        raw = (staging / STATEMENT_FILE).read_bytes()
+        bom = codecs.BOM_UTF8 if raw.startswith(codecs.BOM_UTF8) else b""  # load_statement allows one; keep it
+        try:
+            toml_text = raw[len(bom) :].decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise TaiyakuError(str(statement.file), f"not valid TOML: {exc}") from None
         for side, snapshot in changed:
             old = staging / Path(side.source).name
             if Path(side.source).resolve().parent == folder and old.name != snapshot.file_name:
@@ -345,32 +374,49 @@ def _rebuild_with(statement: Statement, changed: list[tuple[SideSource, Snapshot
                 {"source": snapshot.file_name, "sha256": snapshot.provenance.sha256},
                 statement.file,
             )
-        (staging / STATEMENT_FILE).write_text(toml_text, encoding="utf-8")
-        reloaded = load_statement(staging)
-        for _side, snapshot in changed:
-            if getattr(reloaded, snapshot.lang).sha256 != snapshot.provenance.sha256:
-                raise TaiyakuError(str(statement.file), f"could not update [{snapshot.lang}] (edit it by hand)")
+        (staging / STATEMENT_FILE).write_bytes(bom + toml_text.encode("utf-8"))
         _replace_folder(staging, folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
 
-def _set_side_keys(toml_text: str, lang: str, values: dict[str, str], where: Path) -> str:
-    """Set ``key = "value"`` lines inside the ``[lang]`` table, keeping every other line (and comment)."""
-    lines = toml_text.splitlines(keepends=True)
-    header = re.compile(rf"^\s*\[\s*{re.escape(lang)}\s*\]\s*(#.*)?$")
-    start = next((i for i, line in enumerate(lines) if header.match(line)), None)
-    if start is None:
+def _set_side_keys(toml_text: str, lang: Lang, values: dict[str, str], where: Path) -> str:
+    """Set ``values`` in the ``[lang]`` table of ``toml_text`` and change nothing else.
+
+    tomlkit keeps every comment, blank line, key order, quoting style and any key or table taiyaku does not
+    know; a replaced value keeps its line's indentation and trailing comment.  A key the table lacks is
+    added at the end of the table, indented and line-ended like its ``source`` line.
+    """
+    cannot = TaiyakuError(str(where), f"could not update [{lang}] (edit it by hand)")
+    try:
+        before = tomllib.loads(toml_text, parse_float=str)
+    except tomllib.TOMLDecodeError as exc:
+        raise TaiyakuError(str(where), f"not valid TOML: {exc}") from None
+    try:
+        document = tomlkit.parse(toml_text)
+    except TOMLKitError:  # valid TOML (tomllib read it) that tomlkit cannot edit
+        raise cannot from None
+    side: Any = document.get(lang)  # a [lang] table, an inline table or dotted keys (lang.source = ...)
+    if not isinstance(side, MutableMapping):
         raise TaiyakuError(str(where), f"no [{lang}] table to update (edit it by hand)")
-    end = next((i for i in range(start + 1, len(lines)) if re.match(r"^\s*\[", lines[i])), len(lines))
+    newline = "\r\n" if "\r\n" in toml_text else "\n"
     for key, value in values.items():
-        assignment = f"{key} = {_toml_string(value)}\n"
-        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
-        found = next((i for i in range(start + 1, end) if pattern.match(lines[i])), None)
-        if found is None:
-            lines.insert(start + 1, assignment)
-            end += 1
-        else:
-            lines[found] = assignment
-    return "".join(lines)
+        added = key not in side
+        side[key] = value
+        item = side[key]
+        if added and not isinstance(side, InlineTable) and isinstance(item, Item):
+            reference = side.get("source")
+            if isinstance(reference, Item):
+                item.trivia.indent = reference.trivia.indent
+            item.trivia.trail = newline
+    updated = document.as_string()
+    # tomlkit's round trip is what keeps the user's file; should it ever get one wrong, refuse rather than
+    # write a statement that means something else.  (Floats compare as written: nan is not equal to itself.)
+    try:
+        after: dict[str, Any] | None = tomllib.loads(updated, parse_float=str)
+    except tomllib.TOMLDecodeError:
+        after = None
+    if after != before | {lang: before[lang] | values}:
+        raise cannot
+    return updated

@@ -16,7 +16,7 @@ Example::
     source = "en.html"
     url = "https://..."
 
-A statement added with ``taiyaku add`` (taiyaku/snapshot.py) registers *snapshots*: the source is the
+A statement added with ``taiyaku add`` (taiyaku/corpora/snapshots.py) registers *snapshots*: the source is the
 original bytes exactly as fetched, its SHA-256 is recorded, and a provenance record sits beside it::
 
     [ja]
@@ -161,6 +161,6 @@ def find_statements(corpora: str | Path) -> list[Path]:
     """Every ``corpora/*/statement.toml`` folder, sorted by name (deterministic run order).
 
     Hidden folders are skipped: ``taiyaku add`` and ``--refresh`` assemble statements in ``corpora/.<id>.*``
-    staging folders before renaming them into place (taiyaku/snapshot.py).
+    staging folders before renaming them into place (taiyaku/corpora/snapshots.py).
     """
     return sorted(p.parent for p in Path(corpora).glob(f"*/{STATEMENT_FILE}") if not p.parent.name.startswith("."))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sacrebleu.metrics import BLEU, CHRF
+from sacrebleu.metrics.bleu import BLEU
+from sacrebleu.metrics.chrf import CHRF
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.model import BeadRecord

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.model import Bead, Finding, Segment
+from taiyaku.model import Bead, BlockKind, Finding, Segment
 from taiyaku.terms.checks import CHECKS, check_terms
 from taiyaku.terms.glossary import Glossary
 
@@ -121,10 +121,10 @@ def beads_from_pairs(pairs: Sequence[tuple[str, str]]) -> tuple[list[Bead], list
         en_ids: tuple[int, ...] = ()
         if ja_text:
             ja_ids = (len(ja),)
-            ja.append(Segment(len(ja), "ja", ja_text, 0, 0, f"g{index}", "paragraph"))
+            ja.append(Segment(len(ja), "ja", ja_text, 0, 0, f"g{index}", BlockKind.PARAGRAPH))
         if en_text:
             en_ids = (len(en),)
-            en.append(Segment(len(en), "en", en_text, 0, 0, f"g{index}", "paragraph"))
+            en.append(Segment(len(en), "en", en_text, 0, 0, f"g{index}", BlockKind.PARAGRAPH))
         beads.append(Bead(index, ja_ids, en_ids, 1.0))
     return beads, ja, en
 
@@ -162,7 +162,7 @@ class QaResult:
 
 
 def evaluate(pairs: Sequence[tuple[str, str]], errors: Sequence[SeededError], glossary: Glossary | None) -> QaResult:
-    scores = {check.id: CheckScore() for check in CHECKS.values()}
+    scores: dict[str, CheckScore] = {check.id: CheckScore() for check in CHECKS.values()}
     clean = _check(pairs, glossary)
     result = QaResult(scores, clean, len(errors), sum(len(e.expect) for e in errors))
     for finding in clean:

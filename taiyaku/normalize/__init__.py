@@ -6,7 +6,7 @@ Every block keeps, for each of its characters, the span of the decoded source it
 Three kinds of source (``doc.provenance.media_type``):
 
 * ``text/plain``: layout analysis of lines (below);
-* ``text/html``: :func:`taiyaku.html.extract_blocks` (main content, headings, list items);
+* ``text/html``: :func:`taiyaku.normalize.html.extract_blocks` (main content, headings, list items);
 * ``application/pdf``: the text layer (pages separated by ``"\\f"``), analysed like plain text after the
   running headers, footers and page numbers have been dropped.
 

@@ -513,9 +513,9 @@ class _Context:
         role = element.attrs.get("role", "").lower()
         kind: BlockKind = self.kind
         if element.tag in _HEADINGS or role == "heading":
-            kind = "heading"
+            kind = BlockKind.HEADING
         elif element.tag in _LIST_ITEMS or role == "listitem":
-            kind = "list_item"
+            kind = BlockKind.LIST_ITEM
         return _Context(
             kind,
             self.preformatted or element.tag in ("pre", "listing"),
@@ -531,7 +531,7 @@ class _BlockCollector:
         self.blocks: list[tuple[BlockKind, MappedText]] = []
         self._pieces = MappedTextBuilder()
         self._has_text = False
-        self._kind: BlockKind = "paragraph"
+        self._kind: BlockKind = BlockKind.PARAGRAPH
         self._after_line_break = False
 
     def flush(self) -> None:
@@ -544,7 +544,7 @@ class _BlockCollector:
 
     def walk(self, top: _Element) -> None:
         # An explicit stack of (node, context, entering) events: real pages nest deeper than recursion allows.
-        start = _Context("paragraph", preformatted=False, in_section=top.tag != "#document")
+        start = _Context(BlockKind.PARAGRAPH, preformatted=False, in_section=top.tag != "#document")
         events: list[tuple[_Element | tuple[int, int], _Context, bool]] = [(top, start, True)]
         while events:
             node, context, entering = events.pop()

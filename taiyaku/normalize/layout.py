@@ -418,12 +418,12 @@ def _block_kind(lines: list[Line], lang: Lang) -> BlockKind:
     joined = ("" if lang == "ja" else " ").join(line.text for line in lines)
     several_sentences = bool(_INTERNAL_SENTENCE_END[lang].search(joined))
     if _BULLET_RE.match(first):
-        return "paragraph" if several_sentences else "list_item"
+        return BlockKind.PARAGRAPH if several_sentences else BlockKind.LIST_ITEM
     short_title = (
         not _SENTENCE_END[lang].search(last) and len(joined) <= _HEADING_MAX_CHARS[lang] and not several_sentences
     )
     if _ENUMERATION_RE.match(first):
-        return "heading" if short_title else "paragraph" if several_sentences else "list_item"
+        return BlockKind.HEADING if short_title else BlockKind.PARAGRAPH if several_sentences else BlockKind.LIST_ITEM
     if short_title and len(lines) == 1 and _DATE_LINE_RE.fullmatch(unicodedata.normalize("NFKC", first)):
-        return "paragraph"  # a dateline is not a title
-    return "heading" if short_title else "paragraph"
+        return BlockKind.PARAGRAPH  # a dateline is not a title
+    return BlockKind.HEADING if short_title else BlockKind.PARAGRAPH

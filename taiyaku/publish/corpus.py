@@ -87,8 +87,23 @@ def _spans(value: object, where: str) -> tuple[tuple[int, int], ...]:
     return tuple((s[0], s[1]) for s in value)
 
 
+def _score(value: object, where: str) -> float:
+    # bool is an int to Python, never a score.
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise TaiyakuError(where, "'score' must be a number")
+    return float(value)
+
+
+def _flags(value: object, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(flag, str) for flag in value):
+        raise TaiyakuError(where, "'flags' must be a list of strings")
+    return tuple(value)
+
+
 def read_jsonl(path: Path) -> list[BeadRecord]:
-    records = []
+    records: list[BeadRecord] = []
     for where, data in read_jsonl_objects(path, "a corpus line"):
         records.append(
             BeadRecord(
@@ -98,11 +113,18 @@ def read_jsonl(path: Path) -> list[BeadRecord]:
                 ja_spans=_spans(data.get("ja_spans", []), where),
                 en_spans=_spans(data.get("en_spans", []), where),
                 type=str(data.get("type", "")),
-                score=float(data.get("score", 0.0)),
-                flags=tuple(str(f) for f in data.get("flags", []) or []),  # type: ignore[union-attr]
+                score=_score(data.get("score", 0.0), where),
+                flags=_flags(data.get("flags"), where),
             )
         )
     return records
+
+
+def _tmx_score(value: str | None, where: str) -> float:
+    try:
+        return float(value or 0.0)
+    except ValueError:
+        raise TaiyakuError(where, f"x-score {value!r} is not a number") from None
 
 
 def read_tmx(path: Path) -> list[BeadRecord]:
@@ -112,7 +134,7 @@ def read_tmx(path: Path) -> list[BeadRecord]:
         raise TaiyakuError(f"{path}:{exc.lineno}", f"not well-formed XML ({exc.msg})") from None
     if root.tag != "tmx":
         raise TaiyakuError(str(path), "not a TMX file (root element is not <tmx>)")
-    records = []
+    records: list[BeadRecord] = []
     for tu in root.iter("tu"):
         texts: dict[str, str] = {}
         for tuv in tu.iter("tuv"):
@@ -129,7 +151,7 @@ def read_tmx(path: Path) -> list[BeadRecord]:
                 ja_spans=(),
                 en_spans=(),
                 type=props.get("x-bead-type", f"{int(bool(ja))}-{int(bool(en))}"),
-                score=float(props.get("x-score") or 0.0),
+                score=_tmx_score(props.get("x-score"), f"{path}:{tu.sourceline}"),
                 flags=tuple(f for f in props.get("x-flags", "").split(",") if f),
             )
         )

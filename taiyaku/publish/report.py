@@ -6,13 +6,15 @@ holds a timestamp: the same inputs give the same bytes.
 
 from __future__ import annotations
 
-import html
+import functools
 import json
 import platform
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
+
+import jinja2
 
 from taiyaku import __version__
 from taiyaku.model import REVIEW_THRESHOLD, BeadRecord, Correction, Finding, Provenance, Severity
@@ -120,115 +122,64 @@ def render_report_json(review: Review) -> str:
     return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 
-_STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
-h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
-table { border-collapse: collapse; }
-th, td { border: 1px solid #ccc; padding: .3rem .5rem; vertical-align: top; text-align: left; }
-table.beads td.ja, table.beads td.en { width: 40%; }
-table.beads td.ja { font-family: "Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", sans-serif; }
-tr.low { background: #fff3cd; } tr.finding { background: #fde2e1; } tr.reviewed { background: #e6f4ea; }
-.score { font-variant-numeric: tabular-nums; white-space: nowrap; }
-ul.findings { margin: .3rem 0 0 0; padding-left: 1.1rem; font-size: .9rem; }
-.sev-error { color: #a00; font-weight: bold; } .sev-warning { color: #8a5a00; } .sev-info { color: #555; }
-.meta { color: #555; font-size: .9rem; }
-"""
-
-
-def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _kv_table(rows: Sequence[tuple[str, object]]) -> str:
-    body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
-    return f"<table>{body}</table>"
-
-
-def _unmatched_html(review: Review) -> list[str]:
-    if not review.unmatched_corrections:
-        return []
-    rows = "".join(
-        f'<tr><td lang="ja">{_e(c.ja)}</td><td>{_e(c.en)}</td><td>{_e(c.reviewer)}</td><td>{_e(c.note)}</td></tr>'
-        for c in review.unmatched_corrections
+# The page is a Jinja2 template (publish/templates/report.html.j2, shipped as package data). Autoescaping is
+# on for every value because titles, sentences, finding messages and provenance all come from untrusted
+# documents; StrictUndefined turns a misspelt field into an error instead of a silently empty cell. The
+# template itself fixes every byte of the output, so the same review always renders to the same page.
+@functools.cache
+def _report_template() -> jinja2.Template:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("taiyaku", "publish/templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        # Block tags sit on lines of their own in the template; these keep them from leaving blank lines
+        # and indentation in the page.
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
-    return [
-        "<h2>Corrections that no longer match the sources</h2>",
-        "<p>These reviewer corrections are kept in corrections.jsonl but their text was not found in the "
-        "current sources. Check them and record them again.</p>",
-        f"<table><tr><th>Japanese</th><th>English</th><th>reviewer</th><th>note</th></tr>{rows}</table>",
-    ]
+    return environment.get_template("report.html.j2")
+
+
+@dataclass(frozen=True, slots=True)
+class _BeadRow:
+    """What the template shows for one bead, with the presentation rules decided here rather than in
+    template logic."""
+
+    record: BeadRecord
+    findings: Sequence[Finding]
+    classes: tuple[str, ...]  # reviewed / low / finding: the row's shading
+    ja_spans: str  # "[a,b) [c,d)": character offsets into the decoded source
+    en_spans: str
+
+
+def _spans(spans: Sequence[tuple[int, int]]) -> str:
+    return " ".join(f"[{a},{b})" for a, b in spans)
+
+
+def _bead_row(review: Review, record: BeadRecord) -> _BeadRow:
+    bead_findings = review.findings_of(record.id)
+    classes: list[str] = []
+    # A reviewer's confirmation outranks a low score; an error finding is shown either way.
+    if record.reviewed:
+        classes.append("reviewed")
+    elif record.score < REVIEW_THRESHOLD:
+        classes.append("low")
+    if any(f.severity == Severity.ERROR for f in bead_findings):
+        classes.append("finding")
+    return _BeadRow(record, bead_findings, tuple(classes), _spans(record.ja_spans), _spans(record.en_spans))
 
 
 def render_report_html(review: Review) -> str:
-    summary = review.summary()
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>taiyaku review: {_e(review.title)}</title>",
-        f"<style>{_STYLE}</style></head><body>",
-        f"<h1>Alignment review: {_e(review.title)}</h1>",
-        '<p class="meta">Beads below the review threshold are shaded yellow, beads with error findings '
-        "red, beads a reviewer has confirmed green. Spans are character offsets into the decoded "
-        "source of each side.</p>",
-        "<h2>Summary</h2>",
-        _kv_table(
-            [
-                ("beads", summary.beads),
-                ("Japanese segments", summary.ja_segments),
-                ("English segments", summary.en_segments),
-                ("mean confidence", summary.mean_score),
-                ("review threshold", summary.review_threshold),
-                ("low-confidence beads", summary.low_confidence),
-                ("beads that need review", summary.needs_review),
-                ("terminology findings", summary.findings),
-                ("beads confirmed by a reviewer", summary.reviewed),
-                ("corrections that no longer match", summary.unmatched_corrections),
-            ]
-        ),
-        "<h2>Bead types</h2>",
-        _kv_table(list(summary.bead_types.items())),
-        "<h2>Findings by check</h2>",
-        _kv_table(list(summary.findings_by_check.items())) if review.findings else "<p>No findings.</p>",
-        *_unmatched_html(review),
-        "<h2>Sources</h2>",
-        _kv_table(
-            [(f"ja {k}", v) for k, v in review.ja_provenance.to_dict().items()]
-            + [(f"en {k}", v) for k, v in review.en_provenance.to_dict().items()]
-        ),
-        "<h2>Beads</h2>",
-        '<table class="beads"><thead><tr><th>bead</th><th>type</th><th>score</th>'
-        "<th>Japanese</th><th>English</th></tr></thead><tbody>",
-    ]
-    for record in review.records:
-        bead_findings = review.findings_of(record.id)
-        classes = []
-        if record.reviewed:
-            classes.append("reviewed")
-        elif record.score < REVIEW_THRESHOLD:
-            classes.append("low")
-        if any(f.severity == Severity.ERROR for f in bead_findings):
-            classes.append("finding")
-        notes = ""
-        if bead_findings:
-            items = "".join(
-                f'<li><span class="sev-{_e(f.severity)}">{_e(f.check)}</span>: {_e(f.message)}</li>'
-                for f in bead_findings
-            )
-            notes = f'<ul class="findings">{items}</ul>'
-        flags = f'<div class="meta">{_e(", ".join(record.flags))}</div>' if record.flags else ""
-        spans_ja = " ".join(f"[{a},{b})" for a, b in record.ja_spans)
-        spans_en = " ".join(f"[{a},{b})" for a, b in record.en_spans)
-        parts.append(
-            f'<tr id="{_e(record.id)}" class="{" ".join(classes)}">'
-            f"<td>{_e(record.id)}{flags}</td><td>{_e(record.type)}</td>"
-            f'<td class="score">{record.score:.3f}</td>'
-            f'<td class="ja" lang="ja">{_e(record.ja)}<div class="meta">{_e(spans_ja)}</div></td>'
-            f'<td class="en" lang="en">{_e(record.en)}<div class="meta">{_e(spans_en)}</div>{notes}</td>'
-            "</tr>"
-        )
-    versions = ", ".join(f"{k} {v}" for k, v in tool_versions().items())
-    parts += ["</tbody></table>", f'<p class="meta">Made with {_e(versions)}.</p>', "</body></html>", ""]
-    return "\n".join(parts)
+    """The translator's review page (``report.html``): the facts of report.json, for reading."""
+    return _report_template().render(
+        title=review.title,
+        summary=review.summary(),
+        unmatched_corrections=review.unmatched_corrections,
+        sources=[("ja", review.ja_provenance.to_dict()), ("en", review.en_provenance.to_dict())],
+        rows=[_bead_row(review, record) for record in review.records],
+        tool_versions=tool_versions(),
+    )
 
 
 def render_summary_markdown(review: Review) -> str:

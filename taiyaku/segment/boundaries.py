@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
+from typing import Any, cast
 
 import numpy as np
 from spacy.attrs import SENT_START
@@ -135,7 +136,7 @@ def _set_sentence_starts(doc: Doc, starts: list[bool]) -> None:
     """Mark the sentence starts in one pass (each ``token.is_sent_start = ...`` scans the whole doc for a
     parse, which made long paragraphs quadratic)."""
     values = np.where(np.array(starts, dtype=bool), 1, -1).astype(np.uint64)  # SENT_START: 1 yes, -1 no
-    doc.from_array([SENT_START], values[:, np.newaxis])
+    doc.from_array([SENT_START], cast(Any, values[:, np.newaxis]))  # thinc's Ints2d is a numpy array
 
 
 def _split_run_in_items(doc: Doc, starts: list[bool], depths: list[int], is_break: Callable[[Doc, int], bool]) -> None:

@@ -325,7 +325,7 @@ def _inconsistencies(usage: dict[int, _Usage]) -> list[Finding]:
         counts = Counter(group for _bead, groups, _surface in record.beads for group in groups)
         if len(counts) < 2:
             continue
-        text_of = {}
+        text_of: dict[int, str] = {}
         for rendering in term.allowed:
             text_of.setdefault(rendering.group, rendering.text)
         majority = min(counts, key=lambda g: (-counts[g], g))

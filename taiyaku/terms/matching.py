@@ -75,7 +75,7 @@ class KeyedText:
     def find(self, needle: str, *, inside: re.Pattern[str] | None = None) -> list[tuple[int, int]]:
         """Char spans of ``needle`` starting and ending at token boundaries.  With ``inside``, a boundary
         is not needed where the neighbouring key character matches ``inside`` (compound katakana)."""
-        spans = []
+        spans: list[tuple[int, int]] = []
         if not needle:
             return spans
         position = self.key.find(needle)
@@ -264,7 +264,7 @@ def prepare_term(index: int, entry: GlossaryEntry) -> Term:
     forbidden = []
     for term in entry.forbidden:
         # The loosest folding under which the forbidden rendering still differs from every allowed one.
-        level = next((lv for lv in _LEVELS if en_key(term, lv) not in allowed_keys[lv]), "exact")
+        level: Level = next((lv for lv in _LEVELS if en_key(term, lv) not in allowed_keys[lv]), "exact")
         forbidden.append(Rendering(term, "forbidden", -1, _alternatives(term, level)))
     return Term(
         index,
