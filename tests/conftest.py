@@ -1,36 +1,38 @@
-"""Shared test fixtures: where the shared data lives, and Prefect set up for an offline machine."""
+"""Shared fixtures (a scripted HTTP server, one ephemeral Prefect API) and the unit / integration markers.
+
+A test is an *integration* test when it starts a Prefect flow run (``prefect_harness``), talks to a real
+HTTP server (``server``), reads the shared evaluation sets (marker ``eval``) or is marked so itself (the
+CLI runs); every other test is a *unit* test.  ``pytest -m unit`` runs the fast ones.
+"""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from scripted_http import ScriptedServer
+from support.scripted_http import ScriptedServer
 
-# Before anything imports Prefect (see flows/__init__.py for why).
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+import flows  # noqa: F401  (Prefect's settings, before anything imports Prefect: see flows/__init__.py)
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-SEED = SHARED / "seeds" / "000_83b25bb711020d7d.txt"
-STATEMENT_DIR = REPO / "corpora" / "us-japan-internet-economy-2014"
+_INTEGRATION_FIXTURES = frozenset({"prefect_harness", "server"})
 
 
-def shared_or_skip(*parts: str) -> Path:
-    """A path under ../shared, or skip the test with a clear message where it is absent."""
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"{path} is absent: this test needs the shared evaluation data beside the repo")
-    return path
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if (
+            item.get_closest_marker("integration")
+            or item.get_closest_marker("eval")
+            or fixtures & _INTEGRATION_FIXTURES
+        ):
+            item.add_marker(pytest.mark.integration)
+        else:
+            item.add_marker(pytest.mark.unit)
 
 
 @pytest.fixture
 def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedServer]:
-    """A real HTTP server on 127.0.0.1, scripted per path (tests/scripted_http.py)."""
+    """A real HTTP server on 127.0.0.1, scripted per path (tests/support/scripted_http.py)."""
     # A proxy configured in the environment must not intercept requests to the local test server.
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")

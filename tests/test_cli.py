@@ -7,9 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import STATEMENT_DIR
+from support.paths import STATEMENT_DIR
 
 from taiyaku.cli import main
+
+pytestmark = pytest.mark.integration  # runs the command as users do, through Prefect
 
 EN = STATEMENT_DIR / "en.html"
 JA = STATEMENT_DIR / "ja.txt"

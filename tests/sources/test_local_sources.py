@@ -187,7 +187,7 @@ def test_decode_text_honours_declared_order() -> None:
 
 
 def test_the_seed_statement_decodes_as_utf8() -> None:
-    from conftest import SEED
+    from support.paths import SEED
 
     if not SEED.exists():
         pytest.skip(f"{SEED} is absent")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from reportlab.pdfgen import canvas
-from scripted_http import Reply, Request, ScriptedServer
+from support.scripted_http import Reply, Request, ScriptedServer
 
 from taiyaku.corpora.snapshots import add_statement, refresh_statement, verify_snapshot
 from taiyaku.corpora.statement import Statement, load_statement

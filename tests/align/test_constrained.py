@@ -1,17 +1,9 @@
-"""Reviewer corrections: forced beads, one-sided corrections, unmatched ones kept, the file only grows."""
+"""Alignment constrained by reviewer corrections: forced beads, one-sided corrections, unmatched ones kept."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from taiyaku.align import align_with_corrections
-from taiyaku.corpora.corrections import append_correction, correction_from_beads, load_corrections
-from taiyaku.errors import TaiyakuError
 from taiyaku.model import Correction, Segment
-from taiyaku.publish.corpus import render_jsonl
-from taiyaku.publish.records import bead_records
 
 JA_TEXTS = [
     "会合は2014年3月12日に東京で開催された。",
@@ -87,30 +79,6 @@ def test_correction_that_no_longer_matches_is_reported_not_dropped() -> None:
     assert len(result.unmatched) == 2  # of two crossing corrections only one can hold
 
 
-def test_corrections_file_only_grows(tmp_path: Path) -> None:
-    path = tmp_path / "corrections.jsonl"
-    first = Correction(ja="一。", en="One.", reviewer="a", note="n", recorded="2026-11-27")
-    second = Correction(ja="二。", en="", reviewer="b")
-    append_correction(path, first)
-    append_correction(path, second)
-    assert load_corrections(path) == [first, second]
-    path.write_text(path.read_text() + '{"ja": "三。"}\n', encoding="utf-8")
-    with pytest.raises(TaiyakuError, match=r"corrections\.jsonl:3: a correction needs string fields"):
-        load_corrections(path)
-
-
-def test_merge_from_published_beads(tmp_path: Path) -> None:
-    corpus = tmp_path / "corpus.jsonl"
-    result = align_with_corrections(JA, EN, [])
-    corpus.write_text(render_jsonl(bead_records(result.beads, JA, EN)), encoding="utf-8")
-    merged = correction_from_beads(corpus, ["b1", "b0"], reviewer="r")
-    assert merged.ja.startswith(JA_TEXTS[0]) and merged.reviewer == "r"
-    with pytest.raises(TaiyakuError, match="only consecutive beads"):
-        correction_from_beads(corpus, ["b0", "b3"])
-    with pytest.raises(TaiyakuError, match="no bead b99"):
-        correction_from_beads(corpus, ["b99"])
-
-
 def test_one_sided_corrections_on_both_sides_keep_both_orders() -> None:
     ja_only = Correction(ja=JA_TEXTS[2], en="")
     en_only = Correction(ja="", en=EN_TEXTS[0])
@@ -131,27 +99,3 @@ def test_a_repeated_text_is_anchored_at_its_occurrence_after_earlier_corrections
     _check_invariant(result.beads, 3, 4)
     assert result.unmatched == []
     assert [(b.ja, b.en) for b in result.beads if "reviewed" in b.flags] == [((0,), (1,)), ((1,), (2,))]
-
-
-def test_a_correction_waits_for_a_refresh_holding_the_statement_lock(tmp_path: Path) -> None:
-    import threading
-
-    from taiyaku.corpora.statement import statement_lock
-
-    statement = tmp_path / "corpora" / "doc"
-    statement.mkdir(parents=True)
-    path = statement / "corrections.jsonl"
-    done = threading.Event()
-
-    def record() -> None:
-        append_correction(path, Correction(ja="一。", en="One."))
-        done.set()
-
-    with statement_lock(statement):
-        worker = threading.Thread(target=record)
-        worker.start()
-        assert not done.wait(0.3)  # blocked while the lock is held
-        assert not path.exists()
-    worker.join(5)
-    assert done.is_set() and load_corrections(path) == [Correction(ja="一。", en="One.")]
-    assert sorted(p.name for p in (tmp_path / "corpora").iterdir()) == ["doc"]

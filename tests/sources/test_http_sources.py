@@ -8,7 +8,7 @@ import io
 import time
 
 import pytest
-from scripted_http import Reply, Request, ScriptedServer
+from support.scripted_http import Reply, Request, ScriptedServer
 
 from taiyaku import __version__
 from taiyaku.errors import TaiyakuError

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import shared_or_skip
+from support.paths import shared_or_skip
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.eval.alignment import (

@@ -11,16 +11,16 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from support.paths import PROJECT_GLOSSARY, SEED_GOLD, TEST_DATA
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.eval.terms_qa import QaResult, evaluate, format_table, read_gold_pairs, read_seeded_errors
 from taiyaku.terms.checks import CHECKS
 from taiyaku.terms.glossary import load_glossary
 
-ROOT = Path(__file__).resolve().parent.parent
-GOLD = ROOT / "tests" / "data" / "seed_gold.tsv"
-ERRORS = ROOT / "tests" / "data" / "terms" / "seeded_errors.tsv"
-GLOSSARY = ROOT / "corpora" / "glossaries" / "ict-policy.tsv"
+GOLD = SEED_GOLD
+ERRORS = TEST_DATA / "terms" / "seeded_errors.tsv"
+GLOSSARY = PROJECT_GLOSSARY
 TARGET = 0.95
 
 

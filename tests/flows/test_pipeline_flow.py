@@ -9,13 +9,12 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import SEED, STATEMENT_DIR
 from lxml import etree
+from support.paths import REPO, SEED, SEED_GOLD, STATEMENT_DIR
 
 from taiyaku.cli import main
 
-REPO = Path(__file__).resolve().parents[1]
-GOLD = REPO / "tests" / "data" / "seed_gold.tsv"
+GOLD = SEED_GOLD
 CORPUS_FILES = ("corpus.jsonl", "corpus.tmx", "corpus.tsv", "report.html", "report.json")
 
 
@@ -121,7 +120,7 @@ def test_reviewer_correction_is_honoured_and_kept(seed_run: Path, tmp_path: Path
 
 
 def _serve_seed_pair(server) -> tuple[str, str]:  # type: ignore[no-untyped-def]
-    from scripted_http import Reply
+    from support.scripted_http import Reply
 
     # The Japanese as a ministry server might send it: Shift_JIS, charset only in the HTTP header.
     ja_bytes = (STATEMENT_DIR / "ja.txt").read_text(encoding="utf-8").encode("cp932")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from support.paths import PROJECT_GLOSSARY
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.terms.glossary import (
@@ -19,8 +20,6 @@ from taiyaku.terms.glossary import (
     write_glossary,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
-PROJECT_GLOSSARY = ROOT / "corpora" / "glossaries" / "ict-policy.tsv"
 HEADER = "ja\ten\tvariants\tforbidden\tnote\n"
 
 

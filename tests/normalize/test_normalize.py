@@ -10,7 +10,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import shared_or_skip
+from support.paths import shared_or_skip
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.model import Block, Lang, Provenance, SourceDocument

@@ -1,0 +1,66 @@
+"""The corrections file: it only grows, a merge by published bead ids, the statement lock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from taiyaku.corpora.corrections import append_correction, correction_from_beads, load_corrections
+from taiyaku.errors import TaiyakuError
+from taiyaku.model import BeadRecord, Correction
+from taiyaku.publish.corpus import render_jsonl
+
+RECORDS = [
+    BeadRecord("b0", "会合は東京で開催された。", "The meeting was held in Tokyo.", ((0, 12),), ((0, 30),), "1-1", 0.99),
+    BeadRecord("b1", "双方は議論した。", "Both sides talked.", ((13, 21),), ((31, 49),), "1-1", 0.98),
+    BeadRecord("b2", "この文には英訳がない。", "", ((22, 33),), (), "1-0", 0.4),
+    BeadRecord("b3", "次回は未定。", "The next one is open.", ((34, 40),), ((50, 71),), "1-1", 0.97),
+]
+
+
+def test_corrections_file_only_grows(tmp_path: Path) -> None:
+    path = tmp_path / "corrections.jsonl"
+    first = Correction(ja="一。", en="One.", reviewer="a", note="n", recorded="2026-11-27")
+    second = Correction(ja="二。", en="", reviewer="b")
+    append_correction(path, first)
+    append_correction(path, second)
+    assert load_corrections(path) == [first, second]
+    path.write_text(path.read_text() + '{"ja": "三。"}\n', encoding="utf-8")
+    with pytest.raises(TaiyakuError, match=r"corrections\.jsonl:3: a correction needs string fields"):
+        load_corrections(path)
+
+
+def test_merge_from_published_beads(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text(render_jsonl(RECORDS), encoding="utf-8")
+    merged = correction_from_beads(corpus, ["b1", "b0"], reviewer="r")
+    assert (merged.ja, merged.en, merged.reviewer) == ("会合は東京で開催された。双方は議論した。", "The meeting was held in Tokyo. Both sides talked.", "r")
+    with pytest.raises(TaiyakuError, match="only consecutive beads"):
+        correction_from_beads(corpus, ["b0", "b3"])
+    with pytest.raises(TaiyakuError, match="no bead b99"):
+        correction_from_beads(corpus, ["b99"])
+
+
+def test_a_correction_waits_for_a_refresh_holding_the_statement_lock(tmp_path: Path) -> None:
+    import threading
+
+    from taiyaku.corpora.statement import statement_lock
+
+    statement = tmp_path / "corpora" / "doc"
+    statement.mkdir(parents=True)
+    path = statement / "corrections.jsonl"
+    done = threading.Event()
+
+    def record() -> None:
+        append_correction(path, Correction(ja="一。", en="One."))
+        done.set()
+
+    with statement_lock(statement):
+        worker = threading.Thread(target=record)
+        worker.start()
+        assert not done.wait(0.3)  # blocked while the lock is held
+        assert not path.exists()
+    worker.join(5)
+    assert done.is_set() and load_corrections(path) == [Correction(ja="一。", en="One.")]
+    assert sorted(p.name for p in (tmp_path / "corpora").iterdir()) == ["doc"]
