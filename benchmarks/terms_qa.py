@@ -4,7 +4,7 @@
 
 prints one line per check (seeded errors, true/false positives, false negatives, precision, recall),
 then every missed error and every false alarm.  The set and the scoring are described in
-:mod:`taiyaku.eval.terms_qa`; tests/test_terms_seeded.py holds the figures at or above 0.95.
+:mod:`taiyaku.eval.terms_qa`; tests/eval/test_terms_qa.py holds the figures at or above 0.95.
 
     .venv/bin/python benchmarks/terms_qa.py --independent ../shared/eval/ntrex-news ../shared/eval/kyoto-wiki
 
