@@ -5,12 +5,22 @@ default (no server to start); its anonymous telemetry fails on a machine without
 and an SQLite lock traceback); its start-up can take longer than the default timeout on a busy two-core
 machine; and the ``taiyaku`` loggers (fetch retries) reach the task logs.  A setting the user has made
 wins over every default here.
+
+The ephemeral API is served from a thread of the command's own process (:func:`serve_ephemeral_api`),
+not from the uvicorn subprocess Prefect would start: a child process outlived a ``kill -9`` of the
+command, and took a Ctrl-C of its own (the terminal signals the whole process group), so that the
+command then hung reporting the interrupt to an API that had gone.  A thread dies with the process.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import socket
+import sys
+import threading
+import time
+from typing import Any
 
 # What the user set before taiyaku touched anything: never overridden.
 _USER_SET = frozenset(name for name in os.environ if name.startswith("PREFECT_"))
@@ -49,3 +59,40 @@ def artifact_key(prefix: str, name: str) -> str:
     (accents, kana, kanji, dots) becomes a dash; a name with nothing left gives ``<prefix>-pair``."""
     cleaned = _NOT_KEY_CHARS.sub("-", name.lower()).strip("-")
     return f"{prefix}-{cleaned or 'pair'}"
+
+
+# The API served by serve_ephemeral_api: one per process, however many commands main() runs.
+_SERVED: dict[str, Any] = {}
+
+
+def serve_ephemeral_api() -> None:
+    """Serve Prefect's ephemeral API from a daemon thread of this process and point Prefect at it.
+
+    Must run before Prefect is imported (Prefect reads ``PREFECT_API_URL`` once, on import).  Does nothing
+    when the user has set ``PREFECT_API_URL`` (their server wins), when Prefect is imported already (a
+    test harness has its API) or when this process serves one already.  Returns once the API answers.
+    """
+    if _SERVED or os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules:
+        return
+    # The socket is bound here and handed to uvicorn: no window in which another process takes the port.
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{listener.getsockname()[1]}/api"
+
+    import uvicorn
+    from prefect.server.api.server import create_app
+
+    # ephemeral: no UI and no background services, as in Prefect's own ephemeral server.
+    config = uvicorn.Config(create_app(ephemeral=True, final=True), log_level="error", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name="prefect-api", daemon=True)
+    thread.start()
+    # No shutdown at exit: the thread dies with the process.  A graceful one waited for Prefect's server
+    # workers and added seconds to the exit of an interrupted command; every write the API acknowledged is
+    # in the database already (SQLite keeps it consistent whenever the process ends).
+    _SERVED.update(server=server, thread=thread)
+    deadline = time.monotonic() + float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"Prefect's ephemeral API did not start ({os.environ['PREFECT_API_URL']})")
+        time.sleep(0.05)

@@ -21,9 +21,12 @@ from prefect.cache_policies import NO_CACHE
 
 from flows import artifact_key
 from taiyaku import pipeline
-from taiyaku.corpora.statement import find_statements
+from taiyaku.corpora.snapshots import verify_snapshot
+from taiyaku.corpora.statement import load_statements
+from taiyaku.errors import TaiyakuError
 from taiyaku.publish import Publication
 from taiyaku.publish.report import render_summary_markdown
+from taiyaku.sources.fetch import DEFAULT_LIMITS, FetchLimits
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -35,6 +38,7 @@ _STEPS: tuple[Callable[..., Any], ...] = (
     pipeline.normalize_document,
     pipeline.segment_blocks,
     pipeline.align_segments,
+    pipeline.verify_parallel,
     pipeline.check_terminology,
     pipeline.publish_corpus,
 )
@@ -59,11 +63,12 @@ def align_pair(
     title: str | None = None,
     statement: dict[str, str] | None = None,
     force: bool = False,
+    limits: FetchLimits = DEFAULT_LIMITS,
 ) -> Publication:
     """Align one Japanese/English document pair and publish it to ``out_dir`` (the parameters are those
     of :class:`taiyaku.pipeline.PairJob`, flat so that the Prefect UI shows them)."""
     job = pipeline.PairJob(
-        ja_source, en_source, out_dir, glossary_path, corrections_path, title, statement or {}, force
+        ja_source, en_source, out_dir, glossary_path, corrections_path, title, statement or {}, force, limits
     )
     published = pipeline.align_pair(job, run=run_as_task)
     name = Path(out_dir).name
@@ -76,13 +81,48 @@ def align_pair(
 
 
 @flow(name="taiyaku-align-statement")
-def align_statement(statement_dir: str, aligned_root: str = "aligned", force: bool = False) -> Publication:
+def align_statement(
+    statement_dir: str, aligned_root: str = "aligned", force: bool = False, limits: FetchLimits = DEFAULT_LIMITS
+) -> Publication:
     """Align a statement registered under ``corpora/<statement-id>/``."""
-    job = pipeline.load_statement_job(statement_dir, aligned_root, force=force)
+    job = pipeline.load_statement_job(statement_dir, aligned_root, force=force, limits=limits)
     return cast(Publication, align_pair(**{field.name: getattr(job, field.name) for field in dataclasses.fields(job)}))
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class StatementOutcome:
+    """One statement of a run-all: what it published, or the error that stopped it."""
+
+    statement_id: str
+    published: Publication | None = None
+    error: TaiyakuError | None = None
+
+
+class StatementsFailed(TaiyakuError):
+    """Some statements of a run-all failed; ``outcomes`` has every statement's, in run order."""
+
+    def __init__(self, corpora_dir: str, outcomes: list[StatementOutcome]) -> None:
+        failed = sum(outcome.error is not None for outcome in outcomes)
+        super().__init__(corpora_dir, f"{failed} of {len(outcomes)} statements failed")
+        self.outcomes = outcomes
+
+
 @flow(name="taiyaku-run-all")
-def align_all_statements(corpora_dir: str = "corpora", aligned_root: str = "aligned") -> list[Publication]:
-    """Align every statement under ``corpora/``, in name order."""
-    return [align_statement(str(folder), aligned_root) for folder in find_statements(corpora_dir)]
+def align_all_statements(corpora_dir: str = "corpora", aligned_root: str = "aligned") -> list[StatementOutcome]:
+    """Align every statement under ``corpora/``, in name order.
+
+    The registry is checked as a whole first: an invalid statement (or one claiming another's id) runs
+    nothing.  Then one statement's failure (a changed snapshot, a source not in its language) does not stop
+    the others; if any failed, the flow run ends Failed with :class:`StatementsFailed`, which holds every
+    statement's outcome.
+    """
+    outcomes = []
+    for statement in load_statements(corpora_dir):
+        try:
+            verify_snapshot(statement)
+            outcomes.append(StatementOutcome(statement.id, align_statement(str(statement.folder), aligned_root)))
+        except TaiyakuError as exc:
+            outcomes.append(StatementOutcome(statement.id, error=exc))
+    if any(outcome.error is not None for outcome in outcomes):
+        raise StatementsFailed(corpora_dir, outcomes)
+    return outcomes

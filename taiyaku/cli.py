@@ -8,19 +8,24 @@ with status 1; nothing under ``aligned/`` or ``corpora/`` is half-written.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flows import configure_prefect
+from flows import configure_prefect, serve_ephemeral_api
 from taiyaku import __version__
 from taiyaku.errors import TaiyakuError
 
 if TYPE_CHECKING:
     from taiyaku.publish import Publication
+    from taiyaku.publish.report import ReviewSummary, UnreadableCorrection
+    from taiyaku.sources.fetch import FetchLimits
 
 
 def _print_published(published: Publication) -> None:
@@ -31,7 +36,39 @@ def _print_published(published: Publication) -> None:
         f"{summary.needs_review} to review, {summary.findings} terminology findings"
     )
     if summary.unmatched_corrections:
-        print(f"  warning: {summary.unmatched_corrections} reviewer corrections no longer match (see report)")
+        _warn(
+            str(published.out_dir),
+            f"{summary.unmatched_corrections} reviewer corrections no longer match (see the report)",
+        )
+    _warn_unreadable_corrections(published.review.unreadable_corrections)
+    _warn_unparallel(published, summary)
+
+
+def _warn_unparallel(published: Publication, summary: ReviewSummary) -> None:
+    """What the parallelism check found but did not refuse: a very uneven pair, untranslated stretches."""
+    from taiyaku.align.parallelism import sentence_ratio_warning
+    from taiyaku.model import BeadFlag
+
+    uneven = sentence_ratio_warning(summary.ja_segments, summary.en_segments)
+    if uneven:
+        _warn(str(published.out_dir), uneven)
+    unsupported = sum(1 for record in published.review.records if BeadFlag.UNSUPPORTED in record.flags)
+    if unsupported:
+        _warn(
+            str(published.out_dir),
+            f"{unsupported} of {summary.beads} beads are in stretches the other document does not translate "
+            "(flagged unsupported, scored low; see the report)",
+        )
+
+
+def _warn_unreadable_corrections(skipped: Sequence[UnreadableCorrection]) -> None:
+    for line in skipped:
+        _warn(line.where, f"skipped, {line.problem} (the line stays in the file; see the report)")
+
+
+def _warn(where: str, problem: str) -> None:
+    """A warning: one line on stderr, like an error, but the command goes on and exits 0."""
+    print(f"taiyaku: warning: {where}: {problem}", file=sys.stderr)
 
 
 def cmd_align(args: argparse.Namespace) -> int:
@@ -45,6 +82,7 @@ def cmd_align(args: argparse.Namespace) -> int:
         corrections_path=args.corrections,
         title=args.title,
         force=args.force,
+        limits=_limits(args),
     )
     _print_published(published)
     return 0
@@ -54,39 +92,59 @@ def cmd_run(args: argparse.Namespace) -> int:
     from flows.pipeline import align_statement
     from taiyaku.corpora import snapshots
     from taiyaku.corpora.statement import load_statement
+    from taiyaku.publish.manifest import verify_publication
 
     statement = load_statement(args.statement)
     if args.refresh:
-        changed = snapshots.refresh_statement(statement)
-        if not changed and (Path(args.aligned) / statement.id / "corpus.jsonl").is_file() and not args.force:
-            print(f"{statement.id}: sources unchanged, nothing to do")
-            return 0
+        changed = snapshots.refresh_statement(statement, limits=_limits(args))
+        if not changed and not args.force:
+            try:
+                verify_publication(Path(args.aligned) / statement.id)
+            except TaiyakuError:
+                pass  # no whole publication (never published, or interrupted): align it after all
+            else:
+                print(f"{statement.id}: sources unchanged, nothing to do")
+                return 0
         statement = load_statement(args.statement)
     snapshots.verify_snapshot(statement)
-    _print_published(align_statement(str(statement.folder), args.aligned, force=args.force))
+    _print_published(align_statement(str(statement.folder), args.aligned, force=args.force, limits=_limits(args)))
     return 0
 
 
 def cmd_run_all(args: argparse.Namespace) -> int:
-    from flows.pipeline import align_all_statements
-    from taiyaku.corpora import snapshots
-    from taiyaku.corpora.statement import find_statements, load_statement
+    from flows.pipeline import StatementsFailed, align_all_statements
+    from taiyaku.corpora.statement import InvalidStatements, load_statements
 
-    folders = find_statements(args.corpora)
-    if not folders:
-        raise TaiyakuError(args.corpora, "no statements here (expected <statement-id>/statement.toml folders)")
-    for folder in folders:
-        snapshots.verify_snapshot(load_statement(folder))
-    for published in align_all_statements(args.corpora, args.aligned):
-        _print_published(published)
+    try:
+        load_statements(args.corpora)  # the whole registry, checked before Prefect even starts
+    except InvalidStatements as exc:
+        for problem in exc.problems:
+            print(f"taiyaku: error: {problem}", file=sys.stderr)
+        raise
+    failure: StatementsFailed | None = None
+    try:
+        outcomes = align_all_statements(args.corpora, args.aligned)
+    except StatementsFailed as exc:  # the others ran: report every statement, then the count
+        outcomes, failure = exc.outcomes, exc
+    for outcome in outcomes:
+        if outcome.published is not None:
+            _print_published(outcome.published)
+        else:
+            print(f"taiyaku: error: {outcome.statement_id}: {outcome.error}", file=sys.stderr)
+    if failure is not None:
+        raise failure
     return 0
 
 
 def cmd_add(args: argparse.Namespace) -> int:
     from flows.pipeline import align_statement
     from taiyaku.corpora import snapshots
+    from taiyaku.pipeline import check_output_location
 
-    statement = snapshots.add_statement(
+    check_output_location(str(Path(args.aligned) / args.statement_id))  # before anything is fetched
+    # All or nothing: a statement whose first run fails is taken back (or the one it replaced put back), so
+    # that a retry is not refused as "already exists".
+    with snapshots.adding_statement(
         args.statement_id,
         args.ja,
         args.en,
@@ -96,9 +154,10 @@ def cmd_add(args: argparse.Namespace) -> int:
         publisher=args.publisher,
         glossary=args.glossary,
         overwrite=args.replace,
-    )
-    print(f"{statement.folder}: snapshot and statement.toml written")
-    _print_published(align_statement(str(statement.folder), args.aligned))
+        limits=_limits(args),
+    ) as statement:
+        print(f"{statement.folder}: snapshot and statement.toml written")
+        _print_published(align_statement(str(statement.folder), args.aligned, limits=_limits(args)))
     return 0
 
 
@@ -115,9 +174,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     from taiyaku.io import atomic_write
     from taiyaku.pipeline import check_corpus
 
-    findings = check_corpus(args.corpus, args.glossary)
     out = Path(args.out) if args.out else Path(args.corpus).with_name("findings.json")
-    atomic_write(out, json.dumps({"findings": [f.to_dict() for f in findings]}, ensure_ascii=False, indent=1) + "\n")
+    if out.resolve() == Path(args.corpus).resolve():
+        raise TaiyakuError(str(out), "--out names the corpus itself: the findings would overwrite it")
+    findings = check_corpus(args.corpus, args.glossary)
+    document = json.dumps({"findings": [f.to_dict() for f in findings]}, ensure_ascii=False, indent=1) + "\n"
+    try:
+        atomic_write(out, document)
+    except OSError as exc:
+        raise TaiyakuError(str(out), f"cannot write the findings ({exc.strerror or exc})") from None
     for finding in findings:
         print(f"{finding.bead_id}\t{finding.check}\t{finding.severity}\t{finding.message}")
     print(f"{len(findings)} findings written to {out}")
@@ -125,21 +190,32 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
-    from taiyaku.corpora.corrections import CORRECTIONS_FILE, append_correction, correction_from_beads
+    from taiyaku.corpora.corrections import (
+        CORRECTIONS_FILE,
+        append_correction,
+        correction_from_beads,
+        load_corrections,
+    )
     from taiyaku.corpora.statement import load_statement
     from taiyaku.model import Correction
+    from taiyaku.publish.manifest import verify_publication
 
     statement = load_statement(args.statement)
     details = {"reviewer": args.reviewer, "note": args.note, "recorded": dt.date.today().isoformat()}
+    if args.merge and (args.ja is not None or args.en is not None):
+        raise TaiyakuError(str(statement.folder), "give either --merge BEAD... or --ja and --en, not both")
     if args.merge:
         corpus = Path(args.aligned) / statement.id / "corpus.jsonl"
+        verify_publication(corpus.parent)  # the bead ids must be those of the report the reviewer read
         correction = correction_from_beads(corpus, args.merge, **details)
     else:
         if args.ja is None or args.en is None:
             raise TaiyakuError(str(statement.folder), "give --merge BEAD... or both --ja and --en")
         correction = Correction(ja=args.ja, en=args.en, **details)
-    append_correction(statement.folder / CORRECTIONS_FILE, correction)
-    print(f"recorded in {statement.folder / CORRECTIONS_FILE}; the next run will honour it")
+    path = statement.folder / CORRECTIONS_FILE
+    append_correction(path, correction)
+    print(f"recorded in {path}; the next run will honour it")
+    _warn_unreadable_corrections(load_corrections(path).unreadable)
     return 0
 
 
@@ -164,6 +240,56 @@ def _add_aligned_option(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_limit_options(command: argparse.ArgumentParser) -> None:
+    """--max-chars, --max-bytes and --download-timeout: the input limits, checked before the stages whose
+    time and memory grow with the input."""
+    from taiyaku.sources.fetch import DEFAULT_LIMITS
+
+    command.add_argument(
+        "--max-chars",
+        type=_positive(int),
+        default=DEFAULT_LIMITS.max_chars,
+        metavar="N",
+        help=f"refuse a document of more than N characters after decoding (default: {DEFAULT_LIMITS.max_chars:,})",
+    )
+    command.add_argument(
+        "--max-bytes",
+        type=_positive(int),
+        default=DEFAULT_LIMITS.max_bytes,
+        metavar="N",
+        help=f"refuse a source file or download of more than N bytes (default: {DEFAULT_LIMITS.max_bytes:,})",
+    )
+    command.add_argument(
+        "--download-timeout",
+        type=_positive(float),
+        default=DEFAULT_LIMITS.total_timeout,
+        metavar="SECONDS",
+        help="give up a download after SECONDS, every retry and wait included "
+        f"(default: {DEFAULT_LIMITS.total_timeout:g})",
+    )
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not value > 0:  # also refuses nan
+            raise argparse.ArgumentTypeError(f"must be more than 0: {text!r}")
+        return value
+
+    return parse
+
+
+def _limits(args: argparse.Namespace) -> FetchLimits:
+    from taiyaku.sources.fetch import DEFAULT_LIMITS
+
+    return dataclasses.replace(
+        DEFAULT_LIMITS, max_chars=args.max_chars, max_bytes=args.max_bytes, total_timeout=args.download_timeout
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="taiyaku",
@@ -185,6 +311,7 @@ def build_parser() -> argparse.ArgumentParser:
     align.add_argument("--corrections", metavar="FILE", help="reviewer corrections to honour (corrections.jsonl)")
     align.add_argument("--title", help="title shown in the report (default: the output folder's name)")
     align.add_argument("--force", action="store_true", help="replace a published corpus even if the new one is smaller")
+    _add_limit_options(align)
     align.set_defaults(handler=cmd_align)
 
     run = commands.add_parser(
@@ -198,6 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--refresh", action="store_true", help="re-fetch the sources first and re-align only if their bytes changed"
     )
     run.add_argument("--force", action="store_true", help="re-align and replace even a larger published corpus")
+    _add_limit_options(run)
     run.set_defaults(handler=cmd_run)
 
     run_all = commands.add_parser("run-all", help="align every statement under corpora/ (what `make run` does)")
@@ -218,6 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument(
         "--replace", action="store_true", help="replace an existing statement with this id (fetch it anew)"
     )
+    _add_limit_options(add)
     add.set_defaults(handler=cmd_add)
 
     evaluate = commands.add_parser("eval", help="measure alignment quality on a gold set (../shared/eval/<set>)")
@@ -260,19 +389,50 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C's KeyboardInterrupt would be, so that both unwind the same way: the flow
+    run is marked crashed, nothing is half-published, and the command ends with one line."""
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+# Exit statuses of an interrupted command, as a shell reports a process killed by the signal: 128 + signal.
+EXIT_INTERRUPTED = 130  # SIGINT (Ctrl-C)
+EXIT_TERMINATED = 143  # SIGTERM
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Prefect logs every failed task with a traceback on the console; an input error must read as one
     # line. The logs still reach the Prefect API (and its UI); --verbose shows them here too.
     configure_prefect(console_level="INFO" if args.verbose else "CRITICAL", logging_level="INFO")
+    # Python sets signal handlers on the main thread only; the caller's handler is put back on return (main
+    # also runs inside other programs: the tests).
+    previous = signal.getsignal(signal.SIGTERM) if threading.current_thread() is threading.main_thread() else None
+    if previous is not None:
+        signal.signal(signal.SIGTERM, _raise_terminated)
     try:
+        if args.handler in (cmd_align, cmd_run, cmd_run_all, cmd_add, cmd_eval):
+            serve_ephemeral_api()  # in this process: no API server outlives the command, even after kill -9
         return int(args.handler(args))
     except TaiyakuError as exc:
         print(f"taiyaku: error: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("taiyaku: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+    except OSError as exc:
+        # A disk or permission problem with a named file (a full disk, a read-only file system) is the
+        # environment, not a bug: one line.  An OSError naming no file stays a traceback.
+        if exc.filename is None:
+            raise
+        print(f"taiyaku: error: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ class BeadFlag(StrEnum):
     NEEDS_REVIEW = "needs-review"  # see needs_review(): a reviewer should look at this bead
     UNALIGNED = "unaligned"  # one side was empty, so nothing could be aligned
     REVIEWED = "reviewed"  # forced by a reviewer's correction
+    UNSUPPORTED = "unsupported"  # in a stretch the other document does not translate (align.parallelism)
 
 
 class Severity(StrEnum):

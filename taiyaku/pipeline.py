@@ -15,6 +15,7 @@ each step.
 from __future__ import annotations
 
 import dataclasses
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,8 +25,9 @@ from typing import ParamSpec, Protocol, TypeVar
 
 from taiyaku import align, normalize, segment, sources, terms
 from taiyaku.align import CorrectedAlignment
-from taiyaku.corpora.corrections import CORRECTIONS_FILE, load_corrections
+from taiyaku.corpora.corrections import CORRECTIONS_FILE, CorrectionsFile, load_corrections
 from taiyaku.corpora.statement import Statement, load_statement
+from taiyaku.errors import TaiyakuError
 from taiyaku.eval.alignment import (
     STAGES,
     DocumentScore,
@@ -41,6 +43,8 @@ from taiyaku.normalize.language import verify_language
 from taiyaku.publish import Publication, publish
 from taiyaku.publish.corpus import read_corpus, render_jsonl
 from taiyaku.publish.records import bead_records
+from taiyaku.publish.report import UnreadableCorrection
+from taiyaku.sources.fetch import DEFAULT_LIMITS, FetchLimits
 from taiyaku.terms.glossary import Glossary
 
 P = ParamSpec("P")
@@ -60,9 +64,10 @@ def call_directly(step: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) ->
 # --- the steps ------------------------------------------------------------------------------------------
 
 
-def pull_source(source: str) -> SourceDocument:
-    """pull: read a path, ``file://`` or ``http(s)://`` source and decode it."""
-    return sources.pull(source)
+def pull_source(source: str, limits: FetchLimits = DEFAULT_LIMITS) -> SourceDocument:
+    """pull: read a path, ``file://`` or ``http(s)://`` source and decode it, within ``limits`` (bytes,
+    characters after decoding, time for the whole download)."""
+    return sources.pull(source, limits=limits)
 
 
 def normalize_document(document: SourceDocument, lang: Lang) -> list[Block]:
@@ -81,8 +86,9 @@ def load_glossary(path: str | None) -> Glossary | None:
     return terms.load_glossary(path) if path else None
 
 
-def read_corrections(path: str | None) -> list[Correction]:
-    return load_corrections(path) if path else []
+def read_corrections(path: str | None) -> CorrectionsFile:
+    """The reviewer corrections to honour, and the lines of the file that had to be skipped (reported)."""
+    return load_corrections(path) if path else CorrectionsFile()
 
 
 def align_segments(
@@ -90,6 +96,21 @@ def align_segments(
 ) -> CorrectedAlignment:
     """align: beads over the two sides, reviewer corrections forced."""
     return align.align_with_corrections(ja, en, corrections, glossary=glossary)
+
+
+def verify_parallel(aligned: AlignedSources, glossary: Glossary | None, force: bool) -> AlignedSources:
+    """align, then verify parallelism: refuse (unless ``force``) a pair where nothing could be aligned or
+    that is not a translation; flag the stretches one document does not translate (scored low)."""
+    beads = align.check_parallel(
+        aligned.ja,
+        aligned.en,
+        aligned.alignment.beads,
+        ja_source=aligned.ja_document.provenance.source,
+        en_source=aligned.en_document.provenance.source,
+        glossary=glossary,
+        force=force,
+    )
+    return dataclasses.replace(aligned, alignment=dataclasses.replace(aligned.alignment, beads=beads))
 
 
 def check_terminology(
@@ -105,6 +126,7 @@ def publish_corpus(
     en_document: SourceDocument,
     aligned: AlignedSources,
     findings: list[Finding],
+    unreadable_corrections: list[UnreadableCorrection],
 ) -> Publication:
     """publish: the corpus files and the report, atomically."""
     return publish(
@@ -118,6 +140,7 @@ def publish_corpus(
         findings=findings,
         statement=job.statement,
         unmatched_corrections=aligned.alignment.unmatched,
+        unreadable_corrections=unreadable_corrections,
         force=job.force,
     )
 
@@ -130,6 +153,7 @@ STAGE_OF: dict[str, str] = {
     load_glossary.__name__: "align",
     read_corrections.__name__: "align",
     align_segments.__name__: "align",
+    verify_parallel.__name__: "align",
     check_terminology.__name__: "terms",
     publish_corpus.__name__: "publish",
 }
@@ -150,6 +174,7 @@ class PairJob:
     title: str | None = None
     statement: dict[str, str] = field(default_factory=dict)  # statement metadata for the report
     force: bool = False
+    limits: FetchLimits = DEFAULT_LIMITS  # input limits of both sources (--max-bytes, --max-chars...)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,10 +192,11 @@ def align_sources(
     glossary: Glossary | None = None,
     corrections: list[Correction] | None = None,
     run: StepRunner = call_directly,
+    limits: FetchLimits = DEFAULT_LIMITS,
 ) -> AlignedSources:
     """pull → normalize → verify language → segment (each side) → align."""
-    ja_document = run(pull_source, ja_source)
-    en_document = run(pull_source, en_source)
+    ja_document = run(pull_source, ja_source, limits)
+    en_document = run(pull_source, en_source, limits)
     ja = run(segment_blocks, run(normalize_document, ja_document, "ja"), "ja")
     en = run(segment_blocks, run(normalize_document, en_document, "en"), "en")
     alignment = run(align_segments, ja, en, glossary, corrections or [])
@@ -179,15 +205,56 @@ def align_sources(
 
 def align_pair(job: PairJob, run: StepRunner = call_directly) -> Publication:
     """The whole pipeline on one document pair, published to ``job.out_dir``."""
-    # Everything that can reject bad input runs before anything is written.
+    # Everything that can reject bad input runs before anything is written, and an output folder that
+    # cannot be written is refused before anything is pulled.
+    check_output_location(job.out_dir)
     glossary = run(load_glossary, job.glossary_path)
     corrections = run(read_corrections, job.corrections_path)
-    aligned = align_sources(job.ja_source, job.en_source, glossary, corrections, run)
+    aligned = align_sources(job.ja_source, job.en_source, glossary, corrections.corrections, run, job.limits)
+    aligned = run(verify_parallel, aligned, glossary, job.force)
     findings = run(check_terminology, aligned.alignment.beads, aligned.ja, aligned.en, glossary)
-    return run(publish_corpus, job, aligned.ja_document, aligned.en_document, aligned, findings)
+    try:
+        return run(
+            publish_corpus, job, aligned.ja_document, aligned.en_document, aligned, findings, corrections.unreadable
+        )
+    except OSError as exc:
+        # A disk that filled up or a file system that turned read-only during the run: one line, naming the
+        # file where the system named one (a failed write() names none: then the output folder).
+        raise TaiyakuError(exc.filename or job.out_dir, f"cannot publish: {exc.strerror or exc}") from None
 
 
-def statement_job(statement: Statement, aligned_root: str | Path = "aligned", *, force: bool = False) -> PairJob:
+def check_output_location(out_dir: str) -> None:
+    """Refuse an output folder the corpus could not be published into: ``out_dir`` naming a file, a parent
+    that cannot be created, a folder on a read-only file system or not writable.  Creates nothing.
+
+    Publishing writes into ``out_dir`` and stages its files beside it, so ``out_dir`` (if it exists) and the
+    nearest folder above it that exists must both take a new file; each is tried with an unnamed temporary
+    file, which asks the file system itself (permissions, a read-only mount) and leaves nothing behind.
+    """
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise TaiyakuError(out_dir, "is a file, not a folder: the corpus is published into a folder")
+    folders = [out] if out.is_dir() else []
+    above = next((folder for folder in out.absolute().parents if folder.exists()), None)
+    if above is not None:
+        if not above.is_dir():
+            raise TaiyakuError(out_dir, f"cannot create this folder: {above} is a file")
+        folders.append(above)
+    for folder in folders:
+        try:
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+        except OSError as exc:
+            raise TaiyakuError(out_dir, f"cannot publish here: {folder}: {exc.strerror or exc}") from None
+
+
+def statement_job(
+    statement: Statement,
+    aligned_root: str | Path = "aligned",
+    *,
+    force: bool = False,
+    limits: FetchLimits = DEFAULT_LIMITS,
+) -> PairJob:
     """The pair job of a statement registered under ``corpora/<statement-id>/``."""
     corrections = statement.folder / CORRECTIONS_FILE
     meta = {"id": statement.id, "title": statement.title, "date": statement.date, "publisher": statement.publisher}
@@ -200,17 +267,23 @@ def statement_job(statement: Statement, aligned_root: str | Path = "aligned", *,
         en_source=statement.en.source,
         out_dir=str(Path(aligned_root) / statement.id),
         glossary_path=str(statement.glossary) if statement.glossary else None,
-        corrections_path=str(corrections) if corrections.is_file() else None,
+        # exists, not is_file: a corrections.jsonl that cannot be read must stop the run, not be ignored.
+        corrections_path=str(corrections) if corrections.exists() else None,
         title=statement.title or statement.id,
         statement=meta,
         force=force,
+        limits=limits,
     )
 
 
 def load_statement_job(
-    statement_dir: str | Path, aligned_root: str | Path = "aligned", *, force: bool = False
+    statement_dir: str | Path,
+    aligned_root: str | Path = "aligned",
+    *,
+    force: bool = False,
+    limits: FetchLimits = DEFAULT_LIMITS,
 ) -> PairJob:
-    return statement_job(load_statement(statement_dir), aligned_root, force=force)
+    return statement_job(load_statement(statement_dir), aligned_root, force=force, limits=limits)
 
 
 # --- evaluation -----------------------------------------------------------------------------------------

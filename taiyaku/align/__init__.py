@@ -10,11 +10,14 @@
 * :mod:`.search`: the bead cost and the dynamic programme (best path, posteriors);
 * :mod:`.confidence`: posteriors → calibrated probability that a bead is right;
 * :mod:`.aligner`: :func:`align`, the pieces in order;
-* :mod:`.constrained`: :func:`align_with_corrections`, reviewer corrections as hard anchors.
+* :mod:`.constrained`: :func:`align_with_corrections`, reviewer corrections as hard anchors;
+* :mod:`.parallelism`: :func:`check_parallel`, whether the pair is a translation at all (document level),
+  and the stretches one document does not translate.
 """
 
 from taiyaku.align.aligner import align, check_beads
 from taiyaku.align.constrained import CorrectedAlignment, align_with_corrections
+from taiyaku.align.parallelism import check_parallel
 from taiyaku.align.search import CostParams
 
-__all__ = ["CorrectedAlignment", "CostParams", "align", "align_with_corrections", "check_beads"]
+__all__ = ["CorrectedAlignment", "CostParams", "align", "align_with_corrections", "check_beads", "check_parallel"]

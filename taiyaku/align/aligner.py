@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
 
 from taiyaku.align.band import anchored_band, full_band, path_touches_edge, widen
 from taiyaku.align.confidence import calibrated_score
 from taiyaku.align.evidence import compute_matches
-from taiyaku.align.features import english_features, japanese_features
+from taiyaku.align.features import Item, SideFeatures, english_features, japanese_features
 from taiyaku.align.lexicon import GlossaryInput, glossary_pairs
 from taiyaku.align.search import BeadCoster, CostParams, SideStructure, bead_posteriors, best_path
 from taiyaku.model import Bead, BeadFlag, BlockKind, Segment
@@ -15,6 +17,59 @@ from taiyaku.model import Bead, BeadFlag, BlockKind, Segment
 # Up to this many lattice cells the whole lattice is searched; beyond, a band around anchors.
 FULL_SEARCH_CELLS = 400_000
 POSTERIOR_TEMPERATURE = 1.0
+
+
+class _SentenceFeatureMemo:
+    """The features of one side's recently aligned sentences, per sentence text (a sentence's features
+    depend only on its text and the glossary).
+
+    The document-level parallelism check (:mod:`taiyaku.align.parallelism`) reads the same evidence after
+    the alignment, reviewer corrections included; tokenizing both documents again would add about a quarter
+    to the run.  Kept per sentence, the memo also serves the stretches that corrections cut the documents
+    into.  It holds one glossary's features and starts afresh rather than pass ``MAX_SENTENCES`` (three
+    times the book-length kyoto-scale document), so a long-running process does not keep every document it
+    ever aligned.
+    """
+
+    MAX_SENTENCES = 50_000
+
+    def __init__(self, compute: Callable[[Sequence[Segment], Sequence[tuple[str, str]]], SideFeatures]) -> None:
+        self._compute = compute
+        self._pairs: tuple[tuple[str, str], ...] = ()
+        self._known: dict[str, tuple[float, list[Item]]] = {}
+
+    def __call__(self, segments: Sequence[Segment], pairs: Sequence[tuple[str, str]]) -> SideFeatures:
+        pairs = tuple(pairs)
+        if pairs != self._pairs:
+            self._pairs, self._known = pairs, {}
+        known = self._known  # this call's view, even if another thread starts a new memo meanwhile
+        missing = list({s.text: s for s in segments if s.text not in known}.values())
+        if missing and len(known) + len(missing) > self.MAX_SENTENCES:
+            # Earlier documents give way to this one, which is kept whole however long it is.
+            self._known = known = {}
+            missing = list({s.text: s for s in segments}.values())
+        if missing:
+            computed = self._compute(missing, pairs)
+            known.update(
+                (s.text, (float(length), items))
+                for s, length, items in zip(missing, computed.lengths, computed.items, strict=True)
+            )
+        return SideFeatures(
+            np.array([known[s.text][0] for s in segments], dtype=float), [known[s.text][1] for s in segments]
+        )
+
+
+_JAPANESE_FEATURES = _SentenceFeatureMemo(japanese_features)
+_ENGLISH_FEATURES = _SentenceFeatureMemo(english_features)
+
+
+def document_features(
+    ja: Sequence[Segment], en: Sequence[Segment], glossary: GlossaryInput = None
+) -> tuple[SideFeatures, SideFeatures]:
+    """The evidence the aligner sees: per sentence of each side, its length and lexical items (sentences
+    aligned just before are not tokenized again)."""
+    pairs = glossary_pairs(glossary)
+    return _JAPANESE_FEATURES(ja, pairs), _ENGLISH_FEATURES(en, pairs)
 
 
 def align(
@@ -38,9 +93,7 @@ def align(
         null_beads += [Bead(n + k, (), (k,), 0.0, flags) for k in range(m)]
         check_beads(null_beads, n, m)
         return null_beads
-    pairs = glossary_pairs(glossary)
-    ja_features = japanese_features(ja, pairs)
-    en_features = english_features(en, pairs)
+    ja_features, en_features = document_features(ja, en, glossary)
     ratio = float(np.clip(en_features.lengths.sum() / max(ja_features.lengths.sum(), 1.0), 0.5, 8.0))
 
     if (n + 1) * (m + 1) <= FULL_SEARCH_CELLS:

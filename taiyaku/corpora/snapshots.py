@@ -30,7 +30,8 @@ import re
 import shutil
 import tempfile
 import tomllib
-from collections.abc import MutableMapping
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,20 +40,27 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import InlineTable, Item
 
+from taiyaku.corpora.corrections import CORRECTIONS_FILE
 from taiyaku.corpora.statement import (
     STATEMENT_FILE,
     SideSource,
     Statement,
+    check_glossary_location,
     check_statement_id,
     is_url,
     load_statement,
     statement_lock,
 )
 from taiyaku.errors import TaiyakuError
-from taiyaku.model import Lang, MediaType, Provenance
+from taiyaku.io import new_folder_mode
+from taiyaku.model import Lang, MediaType, Provenance, SourceDocument
+from taiyaku.normalize import normalize
+from taiyaku.normalize.language import verify_language
+from taiyaku.sources import check_length
 from taiyaku.sources.decode import decode_source
 from taiyaku.sources.fetch import DEFAULT_LIMITS, Fetched, FetchLimits, fetch, url_scheme, utc_timestamp
 from taiyaku.sources.provenance import read_record, record_path, render_record
+from taiyaku.terms.glossary import load_glossary
 
 _EXTENSIONS: dict[str, str] = {MediaType.PDF: "pdf", MediaType.HTML: "html", MediaType.TEXT: "txt"}
 _SIDES: tuple[Lang, ...] = ("ja", "en")
@@ -117,17 +125,22 @@ def take_snapshot(
     limits: FetchLimits = DEFAULT_LIMITS,
 ) -> Snapshot:
     """Fetch ``source`` and decode it once; local paths are recorded as absolute ``file://`` URLs so a
-    refresh finds them again."""
+    refresh finds them again.  A source that is not in ``lang`` (the two sides swapped, a Japanese URL that
+    serves the English page) is refused now, before anything is registered, not at the first run."""
     if source.strip() and "\x00" not in source and url_scheme(source) is None:
         path = Path(source).expanduser()
         source = path.resolve().as_uri() if path.exists() else source
-    return _snapshot(lang, fetch(source, limits=limits))
+    fetched = fetch(source, limits=limits)
+    document = decode_source(fetched)
+    check_length(source, document, limits)  # before normalize, whose time and memory grow with the text
+    verify_language(normalize(document, lang), lang, document.provenance.source)
+    return _snapshot(lang, fetched, document)
 
 
-def _snapshot(lang: Lang, fetched: Fetched) -> Snapshot:
-    """Decode ``fetched`` once (a source taiyaku cannot read is refused now, not at the first run); a local
-    file gets the time it was read as its fetch time."""
-    provenance = decode_source(fetched).provenance
+def _snapshot(lang: Lang, fetched: Fetched, document: SourceDocument | None = None) -> Snapshot:
+    """Decode ``fetched`` once, unless the caller already did (a source taiyaku cannot read is refused now,
+    not at the first run); a local file gets the time it was read as its fetch time."""
+    provenance = (document or decode_source(fetched)).provenance
     if provenance.fetched_at is None:
         provenance = dataclasses.replace(provenance, fetched_at=utc_timestamp())
     return Snapshot(lang, fetched.content, provenance)
@@ -171,16 +184,23 @@ def add_statement(
         glossary_path = Path(glossary).expanduser().resolve()
         if not glossary_path.is_file():
             raise TaiyakuError(str(glossary), "no such glossary file")
+        check_glossary_location(glossary_path, corpora, str(glossary))  # what load_statement will require
         _check_utf8(glossary_path.as_posix(), "the glossary's path (rename the file)")
+        load_glossary(glossary_path)  # a malformed glossary is refused now, not by the first run
     snapshots = [take_snapshot("ja", ja, limits=limits), take_snapshot("en", en, limits=limits)]
 
     # Both sources are in hand: only now is anything written.
     created_corpora = not corpora.exists()
     corpora.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{statement_id}.", suffix=".adding", dir=corpora))
+    os.chmod(staging, new_folder_mode())  # mkdtemp's 0700 would become the statement folder's mode
     try:
         for snapshot in snapshots:
             _write_snapshot(staging, snapshot)
+        if overwrite and (folder / CORRECTIONS_FILE).is_file():
+            # Replacing the sources is no reason to lose the review: a correction that no longer matches the
+            # new text is listed in the report, never dropped.
+            shutil.copy2(folder / CORRECTIONS_FILE, staging / CORRECTIONS_FILE)
         statement_toml = _render_statement(
             statement_id,
             title=title,
@@ -201,6 +221,81 @@ def add_statement(
                 corpora.rmdir()
         raise
     return load_statement(folder)
+
+
+@contextmanager
+def adding_statement(
+    statement_id: str,
+    ja: str,
+    en: str,
+    *,
+    corpora_dir: str | Path = "corpora",
+    title: str = "",
+    date: str = "",
+    publisher: str = "",
+    glossary: str | Path | None = None,
+    overwrite: bool = False,
+    limits: FetchLimits = DEFAULT_LIMITS,
+) -> Iterator[Statement]:
+    """:func:`add_statement`, undone if the block under it fails: ``taiyaku add`` runs the first alignment
+    there, and a statement whose first run failed must not stay registered (a retry would be refused as
+    "already exists").
+
+    On failure the folder this call created is removed (only while it is still that folder, never one that
+    existed before), and a statement it replaced (``overwrite``) is put back as it was.
+    """
+    check_statement_id(statement_id, statement_id)  # before the id is used as a path
+    corpora = Path(corpora_dir).resolve()
+    folder = corpora / statement_id
+    previous: Path | None = None
+    if overwrite and folder.is_dir():
+        previous = Path(tempfile.mkdtemp(prefix=f".{statement_id}.", suffix=".previous", dir=corpora))
+        shutil.copytree(folder, previous, symlinks=True, dirs_exist_ok=True)
+    try:
+        statement = add_statement(
+            statement_id,
+            ja,
+            en,
+            corpora_dir=corpora,
+            title=title,
+            date=date,
+            publisher=publisher,
+            glossary=glossary,
+            overwrite=overwrite,
+            limits=limits,
+        )
+        created = _identity(folder)
+        try:
+            yield statement
+        except BaseException:
+            with statement_lock(folder):
+                _undo_add(folder, created, previous)
+            raise
+    finally:
+        if previous is not None:
+            shutil.rmtree(previous, ignore_errors=True)
+
+
+def _identity(folder: Path) -> tuple[int, int, bytes] | None:
+    """What tells the statement folder an add made from one put there since: the folder's inode (which a
+    new folder may reuse) and the statement.toml written into it."""
+    try:
+        return folder.stat().st_dev, folder.stat().st_ino, (folder / STATEMENT_FILE).read_bytes()
+    except OSError:
+        return None
+
+
+def _undo_add(folder: Path, created: tuple[int, int, bytes] | None, previous: Path | None) -> None:
+    """Take back the statement folder :func:`adding_statement` made, and put back the one it replaced
+    (``previous``, a copy that the caller removes if it is still there)."""
+    if created is None or _identity(folder) != created:
+        return  # someone else has since put a statement here: theirs stays
+    retired = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".old", dir=folder.parent))
+    retired.rmdir()
+    folder.rename(retired)  # out of sight at once, removed below
+    if previous is not None:
+        previous.rename(folder)
+    shutil.rmtree(retired, ignore_errors=True)
 
 
 def _check_utf8(value: str, what: str) -> None:
@@ -313,8 +408,10 @@ def refresh_statement(
 
     Conditional requests (If-None-Match / If-Modified-Since from the recorded ETag / Last-Modified) let
     the server answer 304.  A missing or altered snapshot is fetched unconditionally and replaced.  Sides
-    that are not snapshots (a hand-made ``ja.txt`` without a provenance record) are left alone.  Returns
-    whether anything changed; on failure nothing is changed.
+    that are not snapshots (a hand-made ``ja.txt`` without a provenance record) are left alone.  A snapshot
+    whose ``url`` is not http(s) (``file://``, as ``add`` records for a local input) is refused: a statement
+    folder is untrusted and must never make taiyaku copy a local file into it.  Returns whether anything
+    changed; on failure nothing is changed.
     """
     changed: list[tuple[SideSource, Snapshot]] = []
     for lang in _SIDES:
@@ -323,6 +420,12 @@ def refresh_statement(
         record = read_record(path)
         if side.url is None or not (record is not None or (side.sha256 is not None and not path.exists())):
             continue
+        if url_scheme(side.url) not in ("http", "https"):
+            raise TaiyakuError(
+                str(statement.file),
+                f"[{lang}] url {side.url!r}: --refresh fetches http(s) sources only, never a local file a statement"
+                " names (register a new local copy with `taiyaku add --replace`)",
+            )
         intact = (
             record is not None
             and path.is_file()

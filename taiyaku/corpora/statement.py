@@ -27,23 +27,37 @@ original bytes exactly as fetched, its SHA-256 is recorded, and a provenance rec
                                                 # redirects, fetch time, status, ETag, Last-Modified, ...)
 
 ``sha256`` is optional (hand-made sources such as the seed's ``ja.txt`` may have it too).
+
+Statement folders are contributed and reviewed like code, so :func:`load_statement` treats them as untrusted:
+
+* ``id`` must be the folder's name: it names ``aligned/<id>/``, so one statement can never publish over
+  another (and no two statements under ``corpora/`` can share an id);
+* a local source (and its provenance record) must lie inside the statement's own folder, symlinks resolved;
+  a source elsewhere (``/etc/passwd``, ``../../x``, ``file:///…``, a symlink that leads out) is refused
+  before anything is read.  Other sources are ``http://`` or ``https://`` URLs;
+* the glossary must lie inside the folder that holds the statements (``corpora/``, whose ``glossaries/``
+  the statements share by design);
+* no symlink directly in the statement folder (``corrections.jsonl``, ``statement.toml``) may lead outside it.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from taiyaku.errors import TaiyakuError
+from taiyaku.io import folder_lock
+from taiyaku.sources.provenance import record_path
 
 STATEMENT_FILE = "statement.toml"
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+_URL_SCHEMES = ("http", "https")  # what a statement may name besides files in its own folder
+_OUTSIDE = "a statement reads only files inside its own folder"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,12 +107,58 @@ def is_url(source: str) -> bool:
     return re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", source) is not None
 
 
+def _resolved(path: Path, where: str, what: str) -> Path:
+    """``path`` with every symlink resolved (it need not exist)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop, a NUL character
+        raise TaiyakuError(where, f"{what} is not a usable path ({exc})") from None
+
+
+def _inside_folder(folder: Path, relative: str, where: str, what: str) -> Path:
+    """``folder / relative`` resolved, which must lie below ``folder`` (itself resolved)."""
+    path = _resolved(folder / relative, where, what)
+    if path == folder or not path.is_relative_to(folder):
+        raise TaiyakuError(where, f"{what} lies outside the statement folder (symlinks resolved): {_OUTSIDE}")
+    return path
+
+
+def check_glossary_location(glossary: Path, corpora: Path, where: str) -> None:
+    """Raise :class:`TaiyakuError` unless ``glossary`` (symlinks resolved) lies inside ``corpora``, the folder
+    that holds the statements: a statement may use the shared ``corpora/glossaries/``, nothing elsewhere."""
+    resolved = _resolved(glossary, where, "the glossary")
+    if not resolved.is_relative_to(_resolved(corpora, where, "the corpora folder")):
+        raise TaiyakuError(
+            where,
+            f"the glossary {glossary.as_posix()} lies outside {corpora.as_posix()} (symlinks resolved): a statement's"
+            " glossary must lie inside the folder that holds the statements, e.g. in its glossaries/ folder",
+        )
+
+
+def _check_links_stay_inside(folder: Path, where: str) -> None:
+    """Refuse a symlink directly in the statement folder that leads outside it: the files taiyaku reads
+    there by name (statement.toml, corrections.jsonl) must be the statement's own."""
+    for entry in sorted(folder.iterdir()):
+        if entry.is_symlink():
+            _inside_folder(folder, entry.name, where, f"the symlink {entry.name!r}")
+
+
 def _side(table: object, name: str, folder: Path, where: str) -> SideSource:
     if not isinstance(table, dict) or not isinstance(table.get("source"), str) or not table["source"]:
         raise TaiyakuError(where, f"[{name}] needs a non-empty 'source'")
     source = table["source"]
-    if not is_url(source):
-        source = _local_path(folder / source)
+    if is_url(source):
+        scheme = source.split(":", 1)[0].lower()
+        if scheme not in _URL_SCHEMES:
+            raise TaiyakuError(
+                where, f"[{name}] source {source!r}: a {scheme}:// source is not allowed; {_OUTSIDE} or http(s):// URLs"
+            )
+    else:
+        path = _inside_folder(folder, source, where, f"[{name}] source {source!r}")
+        record = record_path(path).relative_to(folder)
+        if os.path.lexists(folder / record):  # the snapshot's provenance record, read with it
+            _inside_folder(folder, str(record), where, f"[{name}] provenance record {record.as_posix()!r}")
+        source = _local_path(path)
     url = table.get("url")
     if url is not None and not isinstance(url, str):
         raise TaiyakuError(where, f"[{name}] 'url' must be a string")
@@ -109,12 +169,15 @@ def _side(table: object, name: str, folder: Path, where: str) -> SideSource:
 
 
 def load_statement(folder: str | Path) -> Statement:
-    """Read and validate ``<folder>/statement.toml``."""
+    """Read and validate ``<folder>/statement.toml`` (an untrusted folder: see the module's docstring)."""
+    # The name the user gave the folder (".." resolved, symlinks not): the one the id must match.
+    folder_name = Path(os.path.abspath(folder)).name
     folder = Path(folder).resolve()
     path = folder / STATEMENT_FILE
     where = str(path)
     if not path.is_file():
         raise TaiyakuError(where, "no statement.toml here (is this a corpora/<statement-id>/ folder?)")
+    _inside_folder(folder, STATEMENT_FILE, where, f"the symlink {STATEMENT_FILE!r}")
     try:
         # utf-8-sig: an editor may have saved the file with a byte-order mark, which TOML does not allow.
         data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
@@ -123,11 +186,21 @@ def load_statement(folder: str | Path) -> Statement:
     statement_id = data.get("id")
     if not isinstance(statement_id, str) or not _ID_PATTERN.match(statement_id):
         raise TaiyakuError(where, "'id' must be lower-case letters, digits, '.', '_' or '-'")
+    if statement_id != folder_name:
+        # The id names aligned/<id>/: a folder claiming another statement's id would replace its corpus.
+        raise TaiyakuError(
+            where, f"'id' is {statement_id!r} but the folder is named {folder_name!r}: the id must be the folder's name"
+        )
     glossary = data.get("glossary")
     if glossary is not None and not isinstance(glossary, str):
         # A list of glossaries, say: ignoring it would silently skip every terminology check.
         raise TaiyakuError(where, "'glossary' must be one path (a string)")
-    return Statement(
+    if glossary and is_url(glossary):
+        raise TaiyakuError(where, f"'glossary' {glossary!r} must be a path (relative to this folder), not a URL")
+    glossary_path = _resolved(folder / glossary, where, "'glossary'") if glossary else None
+    if glossary_path is not None:
+        check_glossary_location(glossary_path, folder.parent, where)
+    statement = Statement(
         id=statement_id,
         folder=folder,
         title=str(data.get("title", "")),
@@ -135,8 +208,10 @@ def load_statement(folder: str | Path) -> Statement:
         publisher=str(data.get("publisher", "")),
         ja=_side(data.get("ja"), "ja", folder, where),
         en=_side(data.get("en"), "en", folder, where),
-        glossary=(folder / glossary).resolve() if isinstance(glossary, str) and glossary else None,
+        glossary=glossary_path,
     )
+    _check_links_stay_inside(folder, where)  # the files read by name: corrections.jsonl, ...
+    return statement
 
 
 @contextmanager
@@ -147,14 +222,8 @@ def statement_lock(folder: str | Path) -> Iterator[None]:
     The lock is taken on the folder that holds the statement (``corpora/``), not on the statement's own
     folder, because a refresh replaces that; it leaves no lock file behind.
     """
-    parent = Path(folder).resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(parent, os.O_RDONLY)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
+    with folder_lock(Path(folder).resolve().parent):
         yield
-    finally:
-        os.close(descriptor)  # closing releases the lock
 
 
 def find_statements(corpora: str | Path) -> list[Path]:
@@ -164,3 +233,33 @@ def find_statements(corpora: str | Path) -> list[Path]:
     staging folders before renaming them into place (taiyaku/corpora/snapshots.py).
     """
     return sorted(p.parent for p in Path(corpora).glob(f"*/{STATEMENT_FILE}") if not p.parent.name.startswith("."))
+
+
+class InvalidStatements(TaiyakuError):
+    """Statements under ``corpora/`` that :func:`load_statements` refused; ``problems`` has one error each."""
+
+    def __init__(self, corpora: str, problems: Sequence[TaiyakuError], total: int) -> None:
+        super().__init__(corpora, f"{len(problems)} of {total} statements are invalid; refusing to run any")
+        self.problems = list(problems)
+
+
+def load_statements(corpora: str | Path) -> list[Statement]:
+    """Every statement under ``corpora/``, in name order, each validated by :func:`load_statement`.
+
+    All or nothing: one invalid statement (its TOML, its id, a source outside its folder...) refuses the
+    whole registry with :class:`InvalidStatements`, before anything runs.  Ids are unique because each is
+    its folder's name.
+    """
+    folders = find_statements(corpora)
+    if not folders:
+        raise TaiyakuError(str(corpora), "no statements here (expected <statement-id>/statement.toml folders)")
+    statements: list[Statement] = []
+    problems: list[TaiyakuError] = []
+    for folder in folders:
+        try:
+            statements.append(load_statement(folder))
+        except TaiyakuError as exc:
+            problems.append(exc)
+    if problems:
+        raise InvalidStatements(str(corpora), problems, len(folders))
+    return statements

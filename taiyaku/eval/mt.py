@@ -13,18 +13,41 @@ from sacrebleu.metrics.bleu import BLEU
 from sacrebleu.metrics.chrf import CHRF
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.model import BeadRecord
-from taiyaku.publish.corpus import read_corpus
+from taiyaku.publish.corpus import CORPUS_READERS, read_corpus, read_utf8
+
+CORPUS_TSV_SUFFIX = ".tsv"
+
+
+def _lines(text: str) -> list[str]:
+    """Lines as ``cut``, ``wc -l`` and MT systems count them: ended by \\n (a \\r before it dropped).
+
+    Not str.splitlines: it also breaks at form feeds, U+2028 and other characters an MT system may well
+    emit inside a line, which would shift every later line against its reference.
+    """
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
 
 
 def _references(corpus: Path, target: str) -> list[str]:
-    if corpus.suffix == ".tsv":
-        rows = [line.split("\t") for line in corpus.read_text(encoding="utf-8").splitlines() if line]
-        if any(len(row) < 2 for row in rows):
-            raise TaiyakuError(str(corpus), "a corpus.tsv line needs ja<TAB>en<TAB>score")
-        return [row[1] if target == "en" else row[0] for row in rows]
-    records: list[BeadRecord] = [r for r in read_corpus(corpus) if r.bilingual]
-    return [" ".join((r.en if target == "en" else r.ja).split()) for r in records]
+    if corpus.suffix == CORPUS_TSV_SUFFIX:
+        references = []
+        for number, line in enumerate(_lines(read_utf8(corpus, "corpus file")), start=1):
+            if not line:
+                continue
+            cells = line.split("\t")
+            if len(cells) < 2:
+                raise TaiyakuError(f"{corpus}:{number}", "a corpus.tsv line needs ja<TAB>en<TAB>score")
+            references.append(cells[1] if target == "en" else cells[0])
+    elif corpus.suffix in CORPUS_READERS:
+        references = [" ".join((r.en if target == "en" else r.ja).split()) for r in read_corpus(corpus) if r.bilingual]
+    else:
+        known = ", ".join(CORPUS_READERS) + f" or {CORPUS_TSV_SUFFIX}"
+        raise TaiyakuError(str(corpus), f"unknown corpus format (expected {known})")
+    if not references:
+        raise TaiyakuError(str(corpus), "the corpus holds no bilingual beads: nothing to score against")
+    return references
 
 
 def score_hypotheses(corpus: str | Path, hypotheses: str | Path, *, direction: str = "ja-en") -> str:
@@ -32,9 +55,7 @@ def score_hypotheses(corpus: str | Path, hypotheses: str | Path, *, direction: s
     target = direction.split("-")[1]
     references = _references(Path(corpus), target)
     hyp_path = Path(hypotheses)
-    if not hyp_path.is_file():
-        raise TaiyakuError(str(hyp_path), "no such hypothesis file")
-    lines = hyp_path.read_text(encoding="utf-8").splitlines()
+    lines = _lines(read_utf8(hyp_path, "hypothesis file"))
     if len(lines) != len(references):
         raise TaiyakuError(
             str(hyp_path), f"has {len(lines)} lines but the corpus has {len(references)} bilingual beads"

@@ -276,6 +276,8 @@ def _starts_item(line: Line) -> bool:
 
 def _continues(line: Line, following: Line, layout: _Layout) -> bool:
     """Is ``following`` the continuation of the wrapped ``line`` (same block, no hard break)?"""
+    if _bracket_closed_on_next_line(line.text, following.text):
+        return True  # "1900年（明" / "治33年）に": no block ends inside a bracket the next line closes
     if _starts_item(following):
         return False
     if following.text[0] in _NO_LINE_START:
@@ -296,6 +298,53 @@ def _continues(line: Line, following: Line, layout: _Layout) -> bool:
     if _WORD_HYPHEN_END_RE.search(line.text) and following.text[0].isalnum():
         return True  # "infra-" / "structure", "U.S.-" / "Japan": a line never ends a block on such a hyphen
     return layout.is_full(line) or layout.next_word_overflows(line, following)
+
+
+def _bracket_closed_on_next_line(line: str, following: str) -> bool:
+    """Does ``line`` end inside a bracket that ``following`` closes?
+
+    The width tests miss such a wrap when the line is short of full width (half-width digits and Latin
+    letters make a line of a fixed character count narrower); the bracket pair is evidence that does not
+    depend on widths.  Only brackets with distinct opening and closing forms count (a straight quote
+    cannot say which way it faces).
+    """
+    still_open: list[str] = []  # the closers awaited, innermost last
+    for char in line:
+        if char in _BRACKET_PAIRS:
+            still_open.append(_BRACKET_PAIRS[char])
+        elif still_open and char == still_open[-1]:
+            still_open.pop()
+    if not still_open:
+        return False
+    closer = still_open[-1]
+    opener = _OPENER_OF[closer]
+    depth = 0
+    for char in following:
+        if char == opener:
+            depth += 1
+        elif char == closer:
+            if depth == 0:
+                return True
+            depth -= 1
+    return False
+
+
+_BRACKET_PAIRS = {
+    "（": "）",
+    "(": ")",
+    "「": "」",
+    "『": "』",
+    "【": "】",
+    "〔": "〕",
+    "［": "］",
+    "[": "]",
+    "〈": "〉",
+    "《": "》",
+    "“": "”",
+}
+
+
+_OPENER_OF = {closer: opener for opener, closer in _BRACKET_PAIRS.items()}
 
 
 def _wrapped_blocks(group: list[Line], layout: _Layout, text: str, lang: Lang) -> list[tuple[BlockKind, MappedText]]:

@@ -4,6 +4,7 @@
 * :mod:`.corpus`: the corpus formats (``corpus.jsonl``, ``corpus.tmx``, ``corpus.tsv``), and reading them back;
 * :mod:`.report`: ``report.json`` and ``report.html`` (a Jinja2 template) from one :class:`~.report.Review`;
 * :mod:`.guard`: the shrink guard that keeps a truncated source from replacing a good corpus.
+* :mod:`.manifest`: ``manifest.json``, written last, which tells a whole publication from an interrupted one.
 
 :func:`publish` is the stage in one call.
 """
@@ -14,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from taiyaku.io import write_files_atomically
 from taiyaku.model import Bead, Correction, Finding, Segment, SourceDocument
 from taiyaku.publish.corpus import render_corpus
 from taiyaku.publish.guard import check_not_shrinking
+from taiyaku.publish.manifest import write_publication
 from taiyaku.publish.records import bead_records
-from taiyaku.publish.report import Review, render_report_html, render_report_json
+from taiyaku.publish.report import Review, UnreadableCorrection, render_report_html, render_report_json
 
 REPORT_JSON = "report.json"
 REPORT_HTML = "report.html"
@@ -46,6 +47,7 @@ def publish(
     findings: Sequence[Finding],
     statement: dict[str, str] | None = None,
     unmatched_corrections: Sequence[Correction] = (),
+    unreadable_corrections: Sequence[UnreadableCorrection] = (),
     force: bool = False,
 ) -> Publication:
     """Write the corpus files and the report into ``out_dir``; refuse (unless ``force``) to replace a
@@ -64,10 +66,11 @@ def publish(
         en_segments=len(en),
         statement=statement or {},
         unmatched_corrections=unmatched_corrections,
+        unreadable_corrections=unreadable_corrections,
     )
     files = {
         **render_corpus(records),
         REPORT_JSON: render_report_json(review),
         REPORT_HTML: render_report_html(review),
     }
-    return Publication(out_dir, write_files_atomically(out_dir, files), review)
+    return Publication(out_dir, write_publication(out_dir, files), review)

@@ -25,12 +25,15 @@ from taiyaku import __version__
 from taiyaku.errors import TaiyakuError
 from taiyaku.io import read_jsonl_objects
 from taiyaku.model import BeadRecord
+from taiyaku.text.script import japanese_share
 
 CORPUS_JSONL = "corpus.jsonl"
 CORPUS_TMX = "corpus.tmx"
 CORPUS_TSV = "corpus.tsv"
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# Bytes that are not UTF-8 but read as mostly Japanese letters in Shift_JIS are taken for a Shift_JIS file.
+MIN_JAPANESE_SHARE = 0.5
 
 
 def render_jsonl(records: Sequence[BeadRecord]) -> str:
@@ -77,20 +80,75 @@ def render_tsv(records: Sequence[BeadRecord]) -> str:
 
 
 # --- reading a published corpus back ------------------------------------------------------------
+#
+# A corpus read back has usually been edited by hand, so every field is checked and every problem is one
+# TaiyakuError naming the file and line: never a traceback, never a silently wrong value.
+
+
+def _unreadable(path: Path, exc: OSError, what: str) -> TaiyakuError:
+    if isinstance(exc, FileNotFoundError):
+        return TaiyakuError(str(path), f"no such {what}")
+    if isinstance(exc, IsADirectoryError):
+        return TaiyakuError(str(path), f"is a folder, not a {what}")
+    return TaiyakuError(str(path), f"cannot read the {what} ({exc.strerror or exc})")
+
+
+def read_bytes(path: Path, what: str) -> bytes:
+    """The bytes of a file taiyaku reads back, or one clear error (missing, a folder, unreadable)."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise _unreadable(path, exc, what) from None
+
+
+def not_utf8(path: Path, exc: UnicodeDecodeError) -> TaiyakuError:
+    """The one-line error for a file that must be UTF-8 and is not, naming the line of the first bad byte."""
+    line = exc.object[: exc.start].count(b"\n") + 1
+    problem = f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x})"
+    try:
+        as_shift_jis = exc.object.decode("cp932")
+    except UnicodeDecodeError:
+        as_shift_jis = ""
+    # The usual mistake on a Japanese system.  UTF-8 before the bad byte means a damaged UTF-8 file instead
+    # (read as Shift_JIS, UTF-8 Japanese also comes out as kanji).
+    if exc.object[: exc.start].isascii() and japanese_share(as_shift_jis) >= MIN_JAPANESE_SHARE:
+        problem += "; it looks like Shift_JIS: convert it, e.g. iconv -f CP932 -t UTF-8"
+    return TaiyakuError(f"{path}:{line}", problem)
+
+
+def read_utf8(path: Path, what: str) -> str:
+    """The text of a UTF-8 file (a byte-order mark is allowed, and dropped), or one clear error."""
+    raw = read_bytes(path, what)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise not_utf8(path, exc) from None
+
+
+def _text_field(data: dict[str, object], name: str, default: str, where: str) -> str:
+    value = data.get(name, default)
+    if not isinstance(value, str):
+        raise TaiyakuError(where, f"'{name}' must be a string")
+    return value
 
 
 def _spans(value: object, where: str) -> tuple[tuple[int, int], ...]:
+    # bool is an int to Python, never an offset.
     if not isinstance(value, list) or not all(
-        isinstance(s, list) and len(s) == 2 and all(isinstance(x, int) for x in s) for s in value
+        isinstance(s, list)
+        and len(s) == 2
+        and all(isinstance(x, int) and not isinstance(x, bool) for x in s)
+        and 0 <= s[0] <= s[1]
+        for s in value
     ):
-        raise TaiyakuError(where, "spans must be a list of [start, end] integer pairs")
+        raise TaiyakuError(where, "spans must be a list of [start, end] pairs of integers with 0 <= start <= end")
     return tuple((s[0], s[1]) for s in value)
 
 
 def _score(value: object, where: str) -> float:
-    # bool is an int to Python, never a score.
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        raise TaiyakuError(where, "'score' must be a number")
+    # bool is an int to Python, never a score; json reads NaN and Infinity, which are not probabilities.
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0.0 <= value <= 1.0:
+        raise TaiyakuError(where, f"'score' must be a number from 0 to 1, not {json.dumps(value)[:40]}")
     return float(value)
 
 
@@ -102,40 +160,84 @@ def _flags(value: object, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _unique_ids(records: list[BeadRecord], lines: list[str]) -> list[BeadRecord]:
+    """Bead ids name beads (``taiyaku correct --merge b7 b8``, the findings): two beads with one id would
+    make a reviewer merge the wrong one."""
+    first: dict[str, str] = {}
+    for record, where in zip(records, lines, strict=True):
+        if record.id in first:
+            raise TaiyakuError(where, f"bead id {record.id!r} is used twice (first at {first[record.id]})")
+        first[record.id] = where
+    return records
+
+
 def read_jsonl(path: Path) -> list[BeadRecord]:
     records: list[BeadRecord] = []
-    for where, data in read_jsonl_objects(path, "a corpus line"):
-        records.append(
-            BeadRecord(
-                id=str(data.get("id", f"b{len(records)}")),
-                ja=str(data.get("ja", "")),
-                en=str(data.get("en", "")),
-                ja_spans=_spans(data.get("ja_spans", []), where),
-                en_spans=_spans(data.get("en_spans", []), where),
-                type=str(data.get("type", "")),
-                score=_score(data.get("score", 0.0), where),
-                flags=_flags(data.get("flags"), where),
+    lines: list[str] = []
+    try:
+        for where, data in read_jsonl_objects(path, "a corpus line"):
+            records.append(
+                BeadRecord(
+                    id=_text_field(data, "id", f"b{len(records)}", where),
+                    ja=_text_field(data, "ja", "", where),
+                    en=_text_field(data, "en", "", where),
+                    ja_spans=_spans(data.get("ja_spans", []), where),
+                    en_spans=_spans(data.get("en_spans", []), where),
+                    type=_text_field(data, "type", "", where),
+                    score=_score(data.get("score", 0.0), where),
+                    flags=_flags(data.get("flags"), where),
+                )
             )
-        )
-    return records
+            lines.append(where)
+    except OSError as exc:
+        raise _unreadable(path, exc, "corpus file") from None
+    except UnicodeDecodeError as exc:
+        raise not_utf8(path, exc) from None
+    except RecursionError:  # json gives up on a line of thousands of nested brackets
+        raise TaiyakuError(str(path), "a line is not valid JSON (nested too deeply)") from None
+    return _unique_ids(records, lines)
 
 
 def _tmx_score(value: str | None, where: str) -> float:
     try:
-        return float(value or 0.0)
+        score = float(value or 0.0)
     except ValueError:
         raise TaiyakuError(where, f"x-score {value!r} is not a number") from None
+    if not 0.0 <= score <= 1.0:  # also NaN
+        raise TaiyakuError(where, f"x-score {value!r} is not a number from 0 to 1")
+    return score
+
+
+def _refuse_entities(root: etree._Element, path: Path) -> None:
+    """A corpus has no use for XML entities; a hand-made TMX declaring them is an entity-expansion
+    ("billion laughs") or file-inclusion attempt.  They are never expanded (the parser is told so), but
+    left alone they would read as literal ``&name;`` text: refused instead."""
+    dtd = root.getroottree().docinfo.internalDTD
+    entities = [f"&{entity.name};" for entity in dtd.entities()] if dtd is not None else []
+    entities += [str(node.text) for node in root.iter(etree.Entity)]
+    if entities:
+        raise TaiyakuError(
+            str(path), f"declares or uses XML entities ({entities[0]}): refused, a TMX corpus needs none"
+        )
 
 
 def read_tmx(path: Path) -> list[BeadRecord]:
+    raw = read_bytes(path, "corpus file")
+    # Bytes, so the XML declaration's encoding is honoured; no entity expansion, no network, no huge trees.
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
-        root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True)).getroot()
+        root = etree.fromstring(raw, parser)
     except etree.XMLSyntaxError as exc:
         raise TaiyakuError(f"{path}:{exc.lineno}", f"not well-formed XML ({exc.msg})") from None
+    if root is None:
+        raise TaiyakuError(str(path), "not well-formed XML (no root element)")
+    _refuse_entities(root, path)
     if root.tag != "tmx":
         raise TaiyakuError(str(path), "not a TMX file (root element is not <tmx>)")
     records: list[BeadRecord] = []
+    lines: list[str] = []
     for tu in root.iter("tu"):
+        where = f"{path}:{tu.sourceline}"
         texts: dict[str, str] = {}
         for tuv in tu.iter("tuv"):
             lang = (tuv.get(_XML_LANG) or tuv.get("lang") or "").lower().split("-")[0]
@@ -151,11 +253,12 @@ def read_tmx(path: Path) -> list[BeadRecord]:
                 ja_spans=(),
                 en_spans=(),
                 type=props.get("x-bead-type", f"{int(bool(ja))}-{int(bool(en))}"),
-                score=_tmx_score(props.get("x-score"), f"{path}:{tu.sourceline}"),
+                score=_tmx_score(props.get("x-score"), where),
                 flags=tuple(f for f in props.get("x-flags", "").split(",") if f),
             )
         )
-    return records
+        lines.append(where)
+    return _unique_ids(records, lines)
 
 
 # The corpus formats that can be read back, by file extension.
@@ -163,15 +266,17 @@ CORPUS_READERS: dict[str, Callable[[Path], list[BeadRecord]]] = {".jsonl": read_
 
 
 def read_corpus(path: str | Path) -> list[BeadRecord]:
-    """Read a published ``corpus.jsonl`` or ``corpus.tmx`` (by extension)."""
+    """Read a published ``corpus.jsonl`` or ``corpus.tmx`` (by extension); a corpus without a single bead
+    is refused, since nothing taiyaku publishes is empty and every reader needs beads."""
     path = Path(path)
-    if not path.is_file():
-        raise TaiyakuError(str(path), "no such corpus file")
     reader = CORPUS_READERS.get(path.suffix)
     if reader is None:
         known = " or ".join(CORPUS_READERS)
         raise TaiyakuError(str(path), f"unknown corpus format (expected {known})")
-    return reader(path)
+    records = reader(path)
+    if not records:
+        raise TaiyakuError(str(path), "the corpus holds no beads")
+    return records
 
 
 # The published corpus files and their writers: adding a format is adding an entry.

@@ -34,6 +34,27 @@ def tool_versions() -> dict[str, str]:
 
 
 @dataclass(frozen=True, slots=True)
+class UnreadableCorrection:
+    """A line of a corrections file that could not be read as a correction.
+
+    The run skips it and honours the corrections around it; the file keeps it (corrections are never
+    rewritten) and the report lists it, so the reviewer can repair it instead of losing it.
+    """
+
+    file: str  # for the console warning only: an absolute path in the report would differ from machine to machine
+    line: int
+    text: str  # the line as written, undecodable bytes and control characters shown as escapes, shortened
+    problem: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"line": self.line, "problem": self.problem, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
 class Review:
     """Everything the report states about one aligned document pair."""
 
@@ -48,6 +69,8 @@ class Review:
     # Reviewer corrections that no longer match the sources: kept in the corrections file and shown
     # here so the reviewer can re-record them, never dropped.
     unmatched_corrections: Sequence[Correction] = ()
+    # Lines of the corrections file that could not be read: skipped by the run, listed for repair.
+    unreadable_corrections: Sequence[UnreadableCorrection] = ()
     _findings_by_bead: dict[str, list[Finding]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -76,6 +99,7 @@ class Review:
             findings_by_check=dict(sorted(Counter(f.check for f in self.findings).items())),
             reviewed=sum(1 for r in self.records if r.reviewed),
             unmatched_corrections=len(self.unmatched_corrections),
+            unreadable_corrections=len(self.unreadable_corrections),
         )
 
 
@@ -95,6 +119,7 @@ class ReviewSummary:
     findings_by_check: dict[str, int]
     reviewed: int
     unmatched_corrections: int
+    unreadable_corrections: int
 
     def to_dict(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in self.__slots__}
@@ -110,6 +135,7 @@ def render_report_json(review: Review) -> str:
         "tool_versions": tool_versions(),
         "findings": [f.to_dict() for f in review.findings],
         "unmatched_corrections": [c.to_dict() for c in review.unmatched_corrections],
+        "unreadable_corrections": [c.to_dict() for c in review.unreadable_corrections],
         "beads": [
             {
                 **r.to_dict(),
@@ -176,6 +202,7 @@ def render_report_html(review: Review) -> str:
         title=review.title,
         summary=review.summary(),
         unmatched_corrections=review.unmatched_corrections,
+        unreadable_corrections=review.unreadable_corrections,
         sources=[("ja", review.ja_provenance.to_dict()), ("en", review.en_provenance.to_dict())],
         rows=[_bead_row(review, record) for record in review.records],
         tool_versions=tool_versions(),

@@ -161,7 +161,10 @@ def _split_run_in_items(doc: Doc, starts: list[bool], depths: list[int], is_brea
 _FINAL_STOPS = _JA_TERMINALS | {"."}
 _JA_BULLETS = frozenset("■□●○◆◇▼▽★☆※▪▫")
 _RUN_IN_BRACKET = re.compile(r"[（(]([^（()）]{1,40})[）)]")
-_RUN_IN_CONTENT = re.compile(r"^(?:[ぁ-ゖー・ 　]+|[0-9]{3,4}年?)$")  # a kana reading, or a year
+_RUN_IN_READING = re.compile(r"^[ぁ-ゖー・ 　]+$")
+_RUN_IN_YEAR = re.compile(r"^[0-9]{3,4}年?$")
+# A sentence that opens with a date and its Western year: "久寿2年（1155年）…", "同3年（1156年）…", "翌年（1183年）…".
+_DATED_SENTENCE = re.compile(r"(?:^|[。！？]\s*)[^\s、，。！？「」『』（）()]{1,8}年[（(][0-9]{3,4}年?[）)]")
 
 
 def _split_after_run_in_readings(doc: Doc, starts: list[bool], depths: list[int]) -> None:
@@ -170,17 +173,22 @@ def _split_after_run_in_readings(doc: Doc, starts: list[bool], depths: list[int]
 
     "源為朝（みなもとのためとも）源為義の八男", "明治4年（1871年）全国一律の…" are dictionary- or
     chronology-style entries whose line break was lost; in prose a reading or a year in brackets is
-    followed by a particle or a comma (「竜田越（たつたごえ）は」).  Works on characters, as Sudachi may
-    keep "丸(すてまる)" in one token.
+    followed by a particle or a comma (「竜田越（たつたごえ）は」).  Not a year in annals, a paragraph
+    whose sentences open with their dates one after another ("久寿2年（1155年）父後白河天皇即位。同3年
+    （1156年）4月19日に…"): there each date is the adverbial of its sentence, not a label.  Works on
+    characters, as Sudachi may keep "丸(すてまる)" in one token.
     """
     token_at = {token.idx: token.i for token in doc}
     sentence_starts = {doc[k].idx for k, start in enumerate(starts) if start}
+    annals = len(_DATED_SENTENCE.findall(doc.text)) >= 2
     for match in _RUN_IN_BRACKET.finditer(doc.text):
         k = token_at.get(match.end())
         if k is None or k == 0 or depths[k] != 0:
             continue
         opens_sentence = match.start() in sentence_starts
-        if (opens_sentence or _RUN_IN_CONTENT.match(match.group(1))) and _ja_item_break(doc, k - 1):
+        content = match.group(1)
+        label = _RUN_IN_READING.match(content) or (_RUN_IN_YEAR.match(content) and not annals)
+        if (opens_sentence or label) and _ja_item_break(doc, k - 1):
             starts[k] = True
 
 

@@ -13,6 +13,7 @@ present and is not part of the text).
 
 from __future__ import annotations
 
+from taiyaku.errors import TaiyakuError
 from taiyaku.model import SourceDocument
 from taiyaku.sources.decode import decode_source
 from taiyaku.sources.fetch import DEFAULT_LIMITS, FetchLimits, fetch
@@ -24,6 +25,20 @@ def pull(source: str, *, content_type: str | None = None, limits: FetchLimits = 
     ``content_type`` declares the type (and charset) of a local file the way an HTTP header would, e.g.
     the Content-Type recorded when a snapshot was fetched.  Raises :class:`~taiyaku.errors.TaiyakuError`
     (or its subclass :class:`~.fetch.FetchError` for download failures) with one line naming the source and
-    the problem.
+    the problem, a decoded text longer than ``limits.max_chars`` included.
     """
-    return decode_source(fetch(source, content_type=content_type, limits=limits))
+    document = decode_source(fetch(source, content_type=content_type, limits=limits))
+    check_length(source, document, limits)
+    return document
+
+
+def check_length(source: str, document: SourceDocument, limits: FetchLimits = DEFAULT_LIMITS) -> None:
+    """Refuse a decoded document longer than ``limits.max_chars`` (``source`` names it in the error): the
+    stages after decoding take time and memory in proportion to the text, so the limit is checked before
+    any of them runs."""
+    if len(document.text) > limits.max_chars:
+        raise TaiyakuError(
+            source,
+            f"{len(document.text):,} characters after decoding, over the limit of {limits.max_chars:,}"
+            " characters per document (--max-chars)",
+        )

@@ -7,7 +7,9 @@ Content-Type and provenance recorded when it was fetched.
 Retries happen in exactly one layer, here: :func:`fetch` retries what :func:`is_retryable` allows
 (connection errors, timeouts, bodies cut short, HTTP 429 and 5xx; never other 4xx, never bad content)
 ``limits.retries`` times with exponential backoff, waiting longer when the server's ``Retry-After`` asks
-(up to ``limits.max_retry_wait``; a longer wait fails at once).  Every retry is logged on the
+(up to ``limits.max_retry_wait``; a longer wait fails at once).  One deadline, ``limits.total_timeout``,
+bounds the whole fetch, every attempt and every wait included: a server that trickles its bytes or fails
+slowly again and again cannot hold a run for longer.  Every retry is logged on the
 ``taiyaku.sources`` logger, which the Prefect flow shows in its task logs.  The Prefect tasks do not retry
 on top of this: a second layer would multiply the attempts and could not honour ``Retry-After``.
 """
@@ -44,12 +46,18 @@ _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):(//)?")
 
 @dataclass(frozen=True, slots=True)
 class FetchLimits:
-    """How big, how slow and how often a download may be, handed as one value from the caller down to the
-    HTTP client.  ``max_bytes`` also limits local files."""
+    """How big, how slow and how often a source may be, handed as one value from the caller down to the
+    HTTP client.  ``max_bytes`` also limits local files; ``max_chars`` limits the decoded text
+    (:func:`taiyaku.sources.pull`), before any of the stages whose time and memory grow with it."""
 
     max_bytes: int = 50 * 2**20
+    # Characters of decoded text (the HTML markup included): the book-length kyoto-scale pair (0.6 M
+    # Japanese, 2.1 M English characters) aligns in about 30 s and 1 GB; a 30 MB text file would not.
+    max_chars: int = 3_000_000
     timeout: float = 30.0  # seconds to connect, and the longest silence allowed while reading
-    total_timeout: float = 600.0  # seconds for a whole download: a server trickling bytes never stalls a run
+    # Seconds for the whole fetch of one source: every attempt, every wait between them.  A server trickling
+    # bytes, or failing slowly again and again, never holds a run longer.
+    total_timeout: float = 180.0
     max_redirects: int = 10
     retries: int = 3  # retries after the first attempt (retryable failures only)
     backoff: float = 2.0  # seconds before the first retry; doubles each time
@@ -124,7 +132,7 @@ def fetch(
     If-Modified-Since); a 304 answer comes back as a :class:`Fetched` with ``not_modified`` set and no
     content.  Retryable failures (:func:`is_retryable`) are retried ``limits.retries`` times, waiting
     ``limits.backoff`` seconds, doubling each time, or as long as the server's ``Retry-After`` asks (up to
-    ``limits.max_retry_wait``).
+    ``limits.max_retry_wait``), as long as the whole fetch stays within ``limits.total_timeout``.
     """
     if not source or not source.strip():
         raise TaiyakuError("<source>", "empty source: give a path, file:// or http(s):// URL")
@@ -217,6 +225,7 @@ def _fetch_http(url: str, limits: FetchLimits, *, etag: str | None, last_modifie
     if last_modified:
         request_headers["If-Modified-Since"] = last_modified
     attempt = 0
+    deadline = time.monotonic() + limits.total_timeout
     with httpx.Client(
         follow_redirects=True,
         max_redirects=limits.max_redirects,
@@ -225,7 +234,7 @@ def _fetch_http(url: str, limits: FetchLimits, *, etag: str | None, last_modifie
     ) as client:
         while True:
             try:
-                return _fetch_http_once(client, url, limits)
+                return _fetch_http_once(client, url, limits, deadline)
             except FetchError as exc:
                 if not exc.retryable or attempt >= limits.retries:
                     raise
@@ -240,6 +249,14 @@ def _fetch_http(url: str, limits: FetchLimits, *, etag: str | None, last_modifie
                             status=exc.status,
                         ) from None
                     wait = max(wait, exc.retry_after)
+                if time.monotonic() + wait >= deadline:
+                    raise FetchError(
+                        url,
+                        f"{exc.problem}; gave up: retrying in {wait:g} s would pass the {limits.total_timeout:g}-s"
+                        " limit on the whole download (--download-timeout)",
+                        retryable=False,
+                        status=exc.status,
+                    ) from None
                 _log.warning(
                     "%s: %s; retrying in %.1f s (attempt %d of %d)",
                     url,
@@ -252,13 +269,17 @@ def _fetch_http(url: str, limits: FetchLimits, *, etag: str | None, last_modifie
                 attempt += 1
 
 
-def _fetch_http_once(client: httpx.Client, url: str, limits: FetchLimits) -> Fetched:
-    max_bytes, timeout = limits.max_bytes, limits.timeout
-    deadline = time.monotonic() + limits.total_timeout
+def _fetch_http_once(client: httpx.Client, url: str, limits: FetchLimits, deadline: float) -> Fetched:
+    """One attempt, ending by ``deadline`` (a ``time.monotonic()`` value): the deadline is checked whenever
+    data arrives, and no wait for data outlasts it by more than the silence ``timeout``."""
+    max_bytes = limits.max_bytes
+    # The last attempt before the deadline gets only the time left: connecting to a silent host, or waiting
+    # for a stalled server, must not run past it by a whole timeout.
+    timeout = max(0.1, min(limits.timeout, deadline - time.monotonic()))
     fetched_at = utc_timestamp()
     received = 0
     try:
-        with client.stream("GET", url) as response:
+        with client.stream("GET", url, timeout=httpx.Timeout(timeout)) as response:
             final_url = str(response.url)
             via = "" if final_url == url else f" (redirected to {final_url})"
             status = response.status_code
@@ -293,7 +314,10 @@ def _fetch_http_once(client: httpx.Client, url: str, limits: FetchLimits) -> Fet
                     )
                 if time.monotonic() > deadline:
                     raise FetchError(
-                        url, f"download took longer than {limits.total_timeout:g} s (total timeout)", retryable=True
+                        url,
+                        f"download took longer than {limits.total_timeout:g} s, the limit on the whole download"
+                        " (--download-timeout)",
+                        retryable=False,  # no time is left for another attempt
                     )
                 chunks.append(chunk)
             # h11 already refuses a body that ends before Content-Length; this also covers a transport that
@@ -323,9 +347,11 @@ def _fetch_http_once(client: httpx.Client, url: str, limits: FetchLimits) -> Fet
     except httpx.InvalidURL as exc:
         raise FetchError(url, f"invalid URL: {exc}", retryable=False) from None
     except httpx.ConnectTimeout:
-        raise FetchError(url, f"timed out connecting ({timeout:g} s)", retryable=True) from None
+        raise FetchError(url, f"timed out connecting ({timeout:.3g} s)", retryable=True) from None
     except httpx.ReadTimeout:
-        raise FetchError(url, f"the server stalled: no data for {timeout:g} s (read timeout)", retryable=True) from None
+        raise FetchError(
+            url, f"the server stalled: no data for {timeout:.3g} s (read timeout)", retryable=True
+        ) from None
     except httpx.TimeoutException as exc:
         raise FetchError(url, f"timed out: {type(exc).__name__}", retryable=True) from None
     except httpx.RemoteProtocolError as exc:

@@ -25,10 +25,14 @@ def test_corrections_file_only_grows(tmp_path: Path) -> None:
     second = Correction(ja="二。", en="", reviewer="b")
     append_correction(path, first)
     append_correction(path, second)
-    assert load_corrections(path) == [first, second]
+    assert load_corrections(path).corrections == [first, second]
     path.write_text(path.read_text() + '{"ja": "三。"}\n', encoding="utf-8")
-    with pytest.raises(TaiyakuError, match=r"corrections\.jsonl:3: a correction needs string fields"):
-        load_corrections(path)
+    # A bad line is skipped and reported, never blocking the others (tests/hostile/test_review_work.py).
+    read = load_corrections(path)
+    assert read.corrections == [first, second]
+    assert [(u.where, u.problem) for u in read.unreadable] == [
+        (f"{path}:3", "a correction needs string fields 'ja' and 'en'")
+    ]
 
 
 def test_merge_from_published_beads(tmp_path: Path) -> None:
@@ -62,5 +66,5 @@ def test_a_correction_waits_for_a_refresh_holding_the_statement_lock(tmp_path: P
         assert not done.wait(0.3)  # blocked while the lock is held
         assert not path.exists()
     worker.join(5)
-    assert done.is_set() and load_corrections(path) == [Correction(ja="一。", en="One.")]
+    assert done.is_set() and load_corrections(path).corrections == [Correction(ja="一。", en="One.")]
     assert sorted(p.name for p in (tmp_path / "corpora").iterdir()) == ["doc"]

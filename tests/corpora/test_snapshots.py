@@ -154,10 +154,9 @@ def test_add_from_local_files(tmp_path: Path, corpora: Path) -> None:
     assert statement.ja.url == ja.resolve().as_uri()
     assert (statement.folder / "ja.txt").read_bytes() == ja.read_bytes()
     assert pull(statement.ja.source).text == JAPANESE
-    assert refresh_statement(statement, **FAST) is False
-    ja.write_bytes((JAPANESE + "\n両国は協力を確認した。").encode("euc_jp"))
-    assert refresh_statement(statement, **FAST) is True
-    assert "両国は協力を確認した。" in pull(load_statement(statement.folder).ja.source).text
+    # A refresh re-fetches http(s) only: a statement folder may never make taiyaku read a local file.
+    with pytest.raises(TaiyakuError, match=r"\[ja\] url 'file://.*': --refresh fetches http\(s\) sources only"):
+        refresh_statement(statement, **FAST)
 
 
 def test_add_refuses_an_existing_statement(server: ScriptedServer, corpora: Path) -> None:
@@ -418,18 +417,18 @@ def test_refresh_adds_a_missing_sha256_to_its_table(server: ScriptedServer, corp
     )
 
 
-def test_a_glossary_outside_the_repository_is_registered_by_absolute_path(
+def test_a_glossary_outside_the_corpora_folder_is_refused_before_fetching(
     server: ScriptedServer, tmp_path: Path
 ) -> None:
+    # statement.toml may only name a glossary inside corpora/ (statements are untrusted: see statement.py).
     glossary = tmp_path / "private" / "terms.tsv"
     glossary.parent.mkdir()
     glossary.write_text("ja\ten\n総務省\tMIC\n", encoding="utf-8")
     corpora = tmp_path / "repo" / "corpora"
-    statement = add_statement(
-        "abs-glossary", serve_ja(server), serve_en(server), corpora_dir=corpora, glossary=glossary
-    )
-    assert statement.glossary == glossary
-    assert f'glossary = "{glossary.as_posix()}"' in statement.file.read_text(encoding="utf-8")
+    with pytest.raises(TaiyakuError, match="lies outside") as caught:
+        add_statement("abs-glossary", serve_ja(server), serve_en(server), corpora_dir=corpora, glossary=glossary)
+    assert caught.value.where == str(glossary)
+    assert server.requests == [] and not corpora.exists()
 
 
 # ---------------------------------------------------------------------------------------- regressions

@@ -15,7 +15,7 @@ from support.paths import REPO, SEED, SEED_GOLD, STATEMENT_DIR
 from taiyaku.cli import main
 
 GOLD = SEED_GOLD
-CORPUS_FILES = ("corpus.jsonl", "corpus.tmx", "corpus.tsv", "report.html", "report.json")
+CORPUS_FILES = ("corpus.jsonl", "corpus.tmx", "corpus.tsv", "manifest.json", "report.html", "report.json")
 
 
 def _key(text: str) -> str:
@@ -98,12 +98,10 @@ def test_ad_hoc_align_with_file_urls(prefect_harness: None, tmp_path: Path) -> N
 
 
 def test_reviewer_correction_is_honoured_and_kept(seed_run: Path, tmp_path: Path) -> None:
-    statement = tmp_path / "statement"
+    # A copy of the registry: the statement folder named after its id, the glossary in the same corpora/.
+    statement = tmp_path / "corpora" / STATEMENT_DIR.name
     shutil.copytree(STATEMENT_DIR, statement)
-    toml = (statement / "statement.toml").read_text(encoding="utf-8")
-    (statement / "statement.toml").write_text(
-        toml.replace('"../glossaries/', f'"{REPO / "corpora" / "glossaries"}/'), encoding="utf-8"
-    )
+    shutil.copytree(REPO / "corpora" / "glossaries", tmp_path / "corpora" / "glossaries")
     aligned = tmp_path / "aligned"
     shutil.copytree(seed_run, aligned / seed_run.name)
     # The reviewer says: the first two beads belong together (a deliberately unusual merge).
