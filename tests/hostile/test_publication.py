@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from support.paths import REPO
+from support.scripted_http import Reply, ScriptedServer
 
 from taiyaku.cli import main
 from taiyaku.errors import TaiyakuError
@@ -257,15 +258,20 @@ def test_the_corpus_format_readers_still_read_a_verified_publication(tmp_path: P
 
 
 def test_run_refresh_republishes_an_interrupted_publication_of_unchanged_sources(
-    prefect_harness: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    prefect_harness: None, server: ScriptedServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # `run --refresh` said "sources unchanged, nothing to do" whenever a corpus.jsonl existed, even one a
     # killed publication had left beside an old report.
     from taiyaku.corpora.snapshots import add_statement
 
-    (tmp_path / "ja.txt").write_text("東京で対話を開催した。双方は協力を確認した。\n", encoding="utf-8")
-    (tmp_path / "en.html").write_text("<p>The dialogue was held in Tokyo. Both sides agreed.</p>\n")
-    statement = add_statement("doc", str(tmp_path / "ja.txt"), str(tmp_path / "en.html"), corpora_dir=tmp_path / "c")
+    ja = server.route(
+        "/ja.txt", Reply(200, "東京で対話を開催した。双方は協力を確認した。\n".encode(), {"Content-Type": "text/plain"})
+    )
+    en = server.route(
+        "/en.html",
+        Reply(200, b"<p>The dialogue was held in Tokyo. Both sides agreed.</p>\n", {"Content-Type": "text/html"}),
+    )
+    statement = add_statement("doc", ja, en, corpora_dir=tmp_path / "c")
     aligned = tmp_path / "aligned"
     run = ["run", str(statement.folder), "--aligned", str(aligned), "--refresh"]
     assert main(run) == 0
