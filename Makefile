@@ -39,6 +39,7 @@ eval: $(STAMP)
 # Speed, memory and terminology-QA figures (scripts that print figures; not timed tests).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scale.py
+	$(BIN)/python benchmarks/user_path.py
 	$(BIN)/python benchmarks/terms_qa.py
 
 clean:

@@ -11,8 +11,10 @@ from taiyaku.align.confidence import calibrated_score
 from taiyaku.align.evidence import compute_matches
 from taiyaku.align.features import Item, SideFeatures, english_features, japanese_features
 from taiyaku.align.lexicon import GlossaryInput, glossary_pairs
-from taiyaku.align.search import BeadCoster, CostParams, SideStructure, bead_posteriors, best_path
+from taiyaku.align.search import BeadCoster, CostParams, Lattice, SideStructure, bead_posteriors, best_path
 from taiyaku.model import Bead, BeadFlag, BlockKind, Segment
+
+BeadPath = list[tuple[int, int, int, int]]  # beads as (ja_start, ja_end, en_start, en_end)
 
 # Up to this many lattice cells the whole lattice is searched; beyond, a band around anchors.
 FULL_SEARCH_CELLS = 400_000
@@ -97,26 +99,35 @@ def align(
     ratio = float(np.clip(en_features.lengths.sum() / max(ja_features.lengths.sum(), 1.0), 0.5, 8.0))
 
     if (n + 1) * (m + 1) <= FULL_SEARCH_CELLS:
-        lo, hi = full_band(n, m)
+        band = full_band(n, m)
         attempts = 1
     else:
-        lo, hi = anchored_band(ja_features, en_features, ratio)
+        band = anchored_band(ja_features, en_features, ratio)
         attempts = 4
-    for attempt in range(attempts):
-        matches = compute_matches(ja_features, en_features, lo, hi)
-        ja_side = SideStructure.build(
-            ja_features.lengths, matches.ja_total, [s.block_id for s in ja], [s.kind == BlockKind.HEADING for s in ja]
-        )
-        en_side = SideStructure.build(
-            en_features.lengths, matches.en_total, [s.block_id for s in en], [s.kind == BlockKind.HEADING for s in en]
-        )
-        coster = BeadCoster(ja_side, en_side, matches, lo, hi, ratio, params)
-        path = best_path(coster, lo, hi)
-        if attempt == attempts - 1 or not path_touches_edge(path, lo, hi):
-            break
-        lo, hi = widen(lo, hi, path, m)
 
-    posteriors = bead_posteriors(coster, lo, hi, path, POSTERIOR_TEMPERATURE)
+    def search(ja_blocks: list[str], en_blocks: list[str]) -> tuple[BeadCoster, Lattice, BeadPath]:
+        lo, hi = band
+        for attempt in range(attempts):
+            matches = compute_matches(ja_features, en_features, lo, hi)
+            ja_side = SideStructure.build(
+                ja_features.lengths, matches.ja_total, ja_blocks, [s.kind == BlockKind.HEADING for s in ja]
+            )
+            en_side = SideStructure.build(
+                en_features.lengths, matches.en_total, en_blocks, [s.kind == BlockKind.HEADING for s in en]
+            )
+            coster = BeadCoster(ja_side, en_side, matches, lo, hi, ratio, params)
+            path, forward = best_path(coster, lo, hi, POSTERIOR_TEMPERATURE)
+            if attempt == attempts - 1 or not path_touches_edge(path, lo, hi):
+                break
+            lo, hi = widen(lo, hi, path, m)
+        return coster, forward, path
+
+    coster, forward, path = search([s.block_id for s in ja], [s.block_id for s in en])
+    title_blocks = title_as_one_block(ja, en, path)
+    if title_blocks is not None:
+        coster, forward, path = search(*title_blocks)
+
+    posteriors = bead_posteriors(coster, forward, path, POSTERIOR_TEMPERATURE)
     beads: list[Bead] = []
     for index, ((i0, i1, j0, j1), posterior) in enumerate(zip(path, posteriors, strict=True)):
         run_in = any(_unpunctuated(ja[k]) for k in range(i0, i1)) or any(_unpunctuated(en[k]) for k in range(j0, j1))
@@ -124,6 +135,40 @@ def align(
         beads.append(Bead(index, tuple(range(i0, i1)), tuple(range(j0, j1)), round(score, 4)))
     check_beads(beads, n, m)
     return beads
+
+
+def title_as_one_block(
+    ja: Sequence[Segment], en: Sequence[Segment], path: BeadPath
+) -> tuple[list[str], list[str]] | None:
+    """The blocks of both sides with the document title as one block, when ``path`` left a line of a title
+    that the two sides set on a different number of lines without counterpart; else None.
+
+    A title on two lines (「…日米政策協力対話」 / 「第5回局長級会合に係る共同記者発表」) against one English
+    title is typography: the bead joining the lines must not pay for crossing a block boundary, or the
+    second line is left as a 1-0 bead (and the number check then reports its 第5回 as missing).  Where the
+    title lines all found a counterpart, the line structure stays evidence: a second heading is often a
+    section heading of its own (「被官（ひかん）とは」 / "Who were Hikan?").
+    """
+    ja_title, en_title = _title_lines(ja), _title_lines(en)
+    if ja_title == en_title:
+        return None
+    dropped_title_line = any((j0 == j1 and i0 < ja_title) or (i0 == i1 and j0 < en_title) for i0, i1, j0, j1 in path)
+    if not dropped_title_line:
+        return None
+    return _title_block(ja, ja_title), _title_block(en, en_title)
+
+
+def _title_lines(segments: Sequence[Segment]) -> int:
+    """How many headings open the document before its first other segment."""
+    count = 0
+    while count < len(segments) and segments[count].kind == BlockKind.HEADING:
+        count += 1
+    return count
+
+
+def _title_block(segments: Sequence[Segment], title_lines: int) -> list[str]:
+    title_block = segments[0].block_id if title_lines else ""
+    return [title_block if k < title_lines else s.block_id for k, s in enumerate(segments)]
 
 
 _FINAL_PUNCTUATION = tuple("。！？!?.」』)）\"'”’:：")

@@ -248,4 +248,6 @@ def format_report(report: EvalReport) -> str:
         f"flags {bothered:.1%} of correct beads"
     )
     lines.append("time per stage: " + ", ".join(f"{stage} {secs:.1f}s" for stage, secs in report.stage_seconds.items()))
+    per_thousand = 1000 * sum(report.stage_seconds.values()) / max(report.gold_units, 1)
+    lines.append(f"time per 1,000 gold units: {per_thousand:.1f}s (the stages above, summed)")
     return "\n".join(lines)

@@ -47,6 +47,7 @@ from dataclasses import dataclass
 
 from taiyaku.model import BlockKind, Lang
 from taiyaku.normalize.pages import Line, content_lines
+from taiyaku.text.informal import ends_informally, has_emoticon_inside
 from taiyaku.text.script import JAPANESE_SCRIPT_CLASS, JAPANESE_SCRIPT_RE
 from taiyaku.text.width import display_width
 from taiyaku.textmap import MappedText, MappedTextBuilder
@@ -465,11 +466,15 @@ def _block_kind(lines: list[Line], lang: Lang) -> BlockKind:
     headings and list items whole, and the sentences of a long item must still be split)."""
     first, last = lines[0].text, lines[-1].text
     joined = ("" if lang == "ja" else " ").join(line.text for line in lines)
-    several_sentences = bool(_INTERNAL_SENTENCE_END[lang].search(joined))
+    # A chat line ending with an emoticon or an ellipsis ("…思ってた…", "手を挙げて（笑）") is a sentence, and
+    # one with an emoticon inside ("届いた(>_<)開けたら…") holds two: neither is a title.
+    several_sentences = bool(_INTERNAL_SENTENCE_END[lang].search(joined)) or has_emoticon_inside(joined)
     if _BULLET_RE.match(first):
         return BlockKind.PARAGRAPH if several_sentences else BlockKind.LIST_ITEM
     short_title = (
-        not _SENTENCE_END[lang].search(last) and len(joined) <= _HEADING_MAX_CHARS[lang] and not several_sentences
+        not (_SENTENCE_END[lang].search(last) or ends_informally(last))
+        and len(joined) <= _HEADING_MAX_CHARS[lang]
+        and not several_sentences
     )
     if _ENUMERATION_RE.match(first):
         return BlockKind.HEADING if short_title else BlockKind.PARAGRAPH if several_sentences else BlockKind.LIST_ITEM

@@ -18,8 +18,9 @@ from typing import Any, cast
 import numpy as np
 from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
+from taiyaku.text.informal import emoticon_spans
 from taiyaku.text.script import is_japanese_char
 
 # --- Japanese -------------------------------------------------------------------------------------------
@@ -87,11 +88,16 @@ def ja_sentence_boundaries(doc: Doc) -> Doc:
     """Sentence starts after 。！？ (and ASCII ! ? . between Japanese text); never inside matched
     （）『』 brackets; inside a 「」 quotation only between its sentences (「A。B。」 → 「A。 / B。」, the
     way English splits inside quotation marks, never 「走れ。」と言った); closing brackets right after a
-    terminal stay with their sentence; a line break always ends a sentence."""
+    terminal stay with their sentence; a line break always ends a sentence.
+
+    Informal text: ！/？ continued by a quotative particle (「…のかよ！って思った」) is no boundary; an
+    emoticon (a kaomoji, （笑）, a run of w) ends a sentence when a new clause follows it and stays with the
+    sentence it closes."""
     if not len(doc):
         return doc
     depths = _matched_bracket_depths(doc)
     non_speech_depths = _matched_bracket_depths(doc, skip_speech_quotes=True)
+    emoticon = _emoticon_tokens(doc)
     starts = [False] * len(doc)
     starts[0] = True
     i = 0
@@ -115,10 +121,18 @@ def ja_sentence_boundaries(doc: Doc) -> Doc:
             # 「A。B。」: a quotation of several sentences is split between them, like English.
             boundary_after = True
         elif depths[i] == 0 and (text[-1] in _JA_TERMINALS or _is_japanese_full_stop(doc, i)):
-            boundary_after = True
-            # Absorb further terminals and closing brackets/quotes: 「…。」 and ?! and 。）
-            while i + 1 < n and (doc[i + 1].text in _JA_CLOSERS or doc[i + 1].text[0] in _JA_TERMINALS):
+            exclaimed = text[-1] in _JA_EXCLAMATIONS
+            # Absorb further terminals, closing brackets/quotes and emoticons: 「…。」 ?! 。） ！(^^) ？（笑）
+            while i + 1 < n and (
+                doc[i + 1].text in _JA_CLOSERS or doc[i + 1].text[0] in _JA_TERMINALS or emoticon[i + 1]
+            ):
                 i += 1
+            # 「…のかよ！って思った」「どっちにしようか？と迷う」: an exclamation or question continued by a
+            # quotative particle is a quotation inside the sentence, not the sentence's end.
+            boundary_after = not (exclaimed and i + 1 < n and _continues_quotation(doc[i + 1]))
+        elif depths[i] == 0 and emoticon[i] and i + 1 < n and not emoticon[i + 1]:
+            # Chat ends a sentence with an emoticon instead of 。: 「届いた(>_<)開けたら…」「神すぎwww明日も…」.
+            boundary_after = _ja_item_break(doc, i)
         if boundary_after and i + 1 < n:
             starts[i + 1] = True
         i += 1
@@ -130,6 +144,27 @@ def ja_sentence_boundaries(doc: Doc) -> Doc:
             starts[k] = True
     _set_sentence_starts(doc, starts)
     return doc
+
+
+_JA_EXCLAMATIONS = frozenset("！？!?")
+# Particles that take a quotation: 「マジで！？とか言ってる」「そんなことある？なんて思ってた」.  Sudachi cuts
+# とか after ？ into と + か, so the first token is enough.
+_QUOTATIVE_PARTICLES = frozenset({"って", "と", "とか", "なんて", "などと", "っていう", "ってか"})
+
+
+def _continues_quotation(token: Token) -> bool:
+    return token.text in _QUOTATIVE_PARTICLES and token.tag_.startswith("助詞")
+
+
+def _emoticon_tokens(doc: Doc) -> list[bool]:
+    """Which tokens are part of an emoticon (:func:`taiyaku.text.informal.emoticon_spans`)."""
+    marked = [False] * len(doc)
+    for start, end in emoticon_spans(doc.text):
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            for token in span:
+                marked[token.i] = True
+    return marked
 
 
 def _set_sentence_starts(doc: Doc, starts: list[bool]) -> None:
@@ -261,6 +296,7 @@ def en_sentence_boundaries(doc: Doc) -> Doc:
     if not len(doc):
         return doc
     n = len(doc)
+    emoticon = _emoticon_tokens(doc)
     starts = [False] * n
     starts[0] = True
     i = 0
@@ -274,8 +310,8 @@ def en_sentence_boundaries(doc: Doc) -> Doc:
             continue
         terminal = text in _EN_TERMINALS or (text.endswith(".") and len(text) > 1 and text[-2] != ".")
         if not terminal:
-            if i + 1 < n and _run_in_heading_ends(doc, i):
-                starts[i + 1] = True
+            if i + 1 < n and (_run_in_heading_ends(doc, i) or (emoticon[i] and _en_item_break(doc, i))):
+                starts[i + 1] = True  # "... yesterday (>_<) The final boss ...": a face ends the sentence
             i += 1
             continue
         end = i
