@@ -40,6 +40,7 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/user_path.py
+	$(BIN)/python benchmarks/mismatched_pairs.py
 	$(BIN)/python benchmarks/terms_qa.py
 
 clean:
