@@ -10,11 +10,21 @@ of the source character it was derived from.  Rewrites compose: mapping a mapped
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+# Offsets are machine integers in arrays, not tuples of Python ints: a book-length document has millions of
+# characters, and a tuple costs a pointer plus (past 256) an int object per offset, about 4x the memory.
+_OFFSET = "q"
 
-@dataclass(frozen=True, slots=True)
+
+def offsets(values: Iterable[int] = ()) -> array[int]:
+    """An offset table (a compact array of 64-bit integers)."""
+    return array(_OFFSET, values)
+
+
+@dataclass(frozen=True, slots=True, init=False)
 class MappedText:
     """``text`` plus ``starts[i]``/``ends[i]``: the source span ``[start, end)`` that ``text[i]`` came from.
 
@@ -23,18 +33,21 @@ class MappedText:
     """
 
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: array[int]
+    ends: array[int]
 
-    def __post_init__(self) -> None:
+    def __init__(self, text: str, starts: Sequence[int], ends: Sequence[int]) -> None:
+        # Any sequence of ints is accepted (tests and callers write tuples); it is stored as an offset array.
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "starts", starts if isinstance(starts, array) else offsets(starts))
+        object.__setattr__(self, "ends", ends if isinstance(ends, array) else offsets(ends))
         if not (len(self.text) == len(self.starts) == len(self.ends)):
             raise ValueError("MappedText: text and offset tables differ in length")
 
     @classmethod
     def identity(cls, text: str, base: int = 0) -> MappedText:
         """``text`` as its own source (or as the slice of a source that starts at ``base``)."""
-        starts = tuple(range(base, base + len(text)))
-        return cls(text, starts, tuple(s + 1 for s in starts))
+        return cls(text, offsets(range(base, base + len(text))), offsets(range(base + 1, base + len(text) + 1)))
 
     def __len__(self) -> int:
         return len(self.text)
@@ -88,8 +101,11 @@ class MappedTextBuilder:
 
     def __init__(self) -> None:
         self._chars: list[str] = []
-        self._starts: list[int] = []
-        self._ends: list[int] = []
+        self._starts = offsets()
+        self._ends = offsets()
+
+    def _start_afresh(self) -> None:
+        self._chars, self._starts, self._ends = [], offsets(), offsets()
 
     def extend(self, piece: MappedText) -> None:
         self._chars.append(piece.text)
@@ -110,15 +126,19 @@ class MappedTextBuilder:
         """Append ``text``, every character of it mapped to the source span ``span``."""
         start, end = span
         self._chars.append(text)
-        self._starts.extend([start] * len(text))
-        self._ends.extend([end] * len(text))
+        self._starts.extend(offsets((start,)) * len(text))
+        self._ends.extend(offsets((end,)) * len(text))
 
     def insert(self, text: str) -> None:
         """Append characters that have no source (mapped to the empty span at the current position)."""
         anchor = self._ends[-1] if self._ends else 0
         self._chars.append(text)
-        self._starts.extend([anchor] * len(text))
-        self._ends.extend([anchor] * len(text))
+        self._starts.extend(offsets((anchor,)) * len(text))
+        self._ends.extend(offsets((anchor,)) * len(text))
 
     def build(self) -> MappedText:
-        return MappedText("".join(self._chars), tuple(self._starts), tuple(self._ends))
+        # The tables are handed over, not copied (a book's worth of offsets); the builder starts afresh, so
+        # nothing it does later can change the text it built.
+        built = MappedText("".join(self._chars), self._starts, self._ends)
+        self._start_afresh()
+        return built
