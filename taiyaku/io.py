@@ -1,5 +1,4 @@
-"""Files the way taiyaku writes and reads them: atomically, never half-written, with the usual permissions;
-JSON lines with errors that name the file and line.
+"""Files the way taiyaku writes them: atomically, never half-written, with the usual permissions.
 
 Every stage that writes a file (published corpora, glossaries, corrections, snapshots, findings) goes
 through :func:`atomic_write` or :func:`write_files_atomically`.  Files are created with the mode the
@@ -10,7 +9,6 @@ so that a web server or a colleague can read what taiyaku published.
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import re
 import shutil
@@ -18,8 +16,6 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-
-from taiyaku.errors import TaiyakuError
 
 STAGING_SUFFIX = ".staging"
 
@@ -149,19 +145,3 @@ def write_files_atomically(
             return written
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-
-
-def read_jsonl_objects(path: Path, what: str) -> Iterator[tuple[str, dict[str, object]]]:
-    """``(where, object)`` for each non-blank line of a JSON-lines file whose objects must carry string
-    ``ja`` and ``en`` fields (either may be empty); ``where`` is ``path:line`` for error messages."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise TaiyakuError(where, f"not valid JSON ({exc.msg})") from None
-        if not isinstance(data, dict) or not isinstance(data.get("ja"), str) or not isinstance(data.get("en"), str):
-            raise TaiyakuError(where, f"{what} needs string fields 'ja' and 'en'")
-        yield where, data

@@ -15,7 +15,7 @@ translator edited by hand.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -23,7 +23,6 @@ from lxml import etree
 
 from taiyaku import __version__
 from taiyaku.errors import TaiyakuError
-from taiyaku.io import read_jsonl_objects
 from taiyaku.model import BeadRecord
 from taiyaku.text.script import japanese_share
 
@@ -33,7 +32,7 @@ CORPUS_TSV = "corpus.tsv"
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Bytes that are not UTF-8 but read as mostly Japanese letters in Shift_JIS are taken for a Shift_JIS file.
-MIN_JAPANESE_SHARE = 0.5
+_SHIFT_JIS_MIN_JAPANESE_SHARE = 0.5
 
 
 def render_jsonl(records: Sequence[BeadRecord]) -> str:
@@ -111,7 +110,7 @@ def not_utf8(path: Path, exc: UnicodeDecodeError) -> TaiyakuError:
         as_shift_jis = ""
     # The usual mistake on a Japanese system.  UTF-8 before the bad byte means a damaged UTF-8 file instead
     # (read as Shift_JIS, UTF-8 Japanese also comes out as kanji).
-    if exc.object[: exc.start].isascii() and japanese_share(as_shift_jis) >= MIN_JAPANESE_SHARE:
+    if exc.object[: exc.start].isascii() and japanese_share(as_shift_jis) >= _SHIFT_JIS_MIN_JAPANESE_SHARE:
         problem += "; it looks like Shift_JIS: convert it, e.g. iconv -f CP932 -t UTF-8"
     return TaiyakuError(f"{path}:{line}", problem)
 
@@ -171,30 +170,46 @@ def _unique_ids(records: list[BeadRecord], lines: list[str]) -> list[BeadRecord]
     return records
 
 
+def _json_lines(path: Path) -> Iterator[tuple[str, dict[str, object]]]:
+    """``(where, object)`` for each non-blank line of ``corpus.jsonl``; ``where`` is ``path:line``.  Every
+    line must be an object with string ``ja`` and ``en`` fields (either may be empty)."""
+    raw = read_bytes(path, "corpus file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise not_utf8(path, exc) from None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise TaiyakuError(where, f"not valid JSON ({exc.msg})") from None
+        except RecursionError:  # json gives up on a line of thousands of nested brackets
+            raise TaiyakuError(str(path), "a line is not valid JSON (nested too deeply)") from None
+        if not isinstance(data, dict) or not isinstance(data.get("ja"), str) or not isinstance(data.get("en"), str):
+            raise TaiyakuError(where, "a corpus line needs string fields 'ja' and 'en'")
+        yield where, data
+
+
 def read_jsonl(path: Path) -> list[BeadRecord]:
     records: list[BeadRecord] = []
     lines: list[str] = []
-    try:
-        for where, data in read_jsonl_objects(path, "a corpus line"):
-            records.append(
-                BeadRecord(
-                    id=_text_field(data, "id", f"b{len(records)}", where),
-                    ja=_text_field(data, "ja", "", where),
-                    en=_text_field(data, "en", "", where),
-                    ja_spans=_spans(data.get("ja_spans", []), where),
-                    en_spans=_spans(data.get("en_spans", []), where),
-                    type=_text_field(data, "type", "", where),
-                    score=_score(data.get("score", 0.0), where),
-                    flags=_flags(data.get("flags"), where),
-                )
+    for where, data in _json_lines(path):
+        records.append(
+            BeadRecord(
+                id=_text_field(data, "id", f"b{len(records)}", where),
+                ja=_text_field(data, "ja", "", where),
+                en=_text_field(data, "en", "", where),
+                ja_spans=_spans(data.get("ja_spans", []), where),
+                en_spans=_spans(data.get("en_spans", []), where),
+                type=_text_field(data, "type", "", where),
+                score=_score(data.get("score", 0.0), where),
+                flags=_flags(data.get("flags"), where),
             )
-            lines.append(where)
-    except OSError as exc:
-        raise _unreadable(path, exc, "corpus file") from None
-    except UnicodeDecodeError as exc:
-        raise not_utf8(path, exc) from None
-    except RecursionError:  # json gives up on a line of thousands of nested brackets
-        raise TaiyakuError(str(path), "a line is not valid JSON (nested too deeply)") from None
+        )
+        lines.append(where)
     return _unique_ids(records, lines)
 
 
