@@ -23,8 +23,9 @@ from taiyaku import __version__
 from taiyaku.errors import TaiyakuError
 
 if TYPE_CHECKING:
+    from taiyaku.model import UnreadableCorrection
     from taiyaku.publish import Publication
-    from taiyaku.publish.report import ReviewSummary, UnreadableCorrection
+    from taiyaku.publish.report import ReviewSummary
     from taiyaku.sources.fetch import FetchLimits
 
 

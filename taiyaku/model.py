@@ -241,6 +241,27 @@ class Correction:
         return {"ja": self.ja, "en": self.en, "reviewer": self.reviewer, "note": self.note, "recorded": self.recorded}
 
 
+@dataclass(frozen=True, slots=True)
+class UnreadableCorrection:
+    """A line of a corrections file that could not be read as a correction.
+
+    The run skips it and honours the corrections around it; the file keeps it (corrections are never
+    rewritten) and the report lists it, so the reviewer can repair it instead of losing it.
+    """
+
+    file: str  # for the console warning only: an absolute path in the report would differ from machine to machine
+    line: int
+    text: str  # the line as written, undecodable bytes and control characters shown as escapes, shortened
+    problem: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"line": self.line, "problem": self.problem, "text": self.text}
+
+
 _SPACE = re.compile(r"\s+")
 
 

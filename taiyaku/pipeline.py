@@ -38,12 +38,21 @@ from taiyaku.eval.alignment import (
     set_documents,
 )
 from taiyaku.io import atomic_write
-from taiyaku.model import Bead, Block, BlockKind, Correction, Finding, Lang, Segment, SourceDocument
+from taiyaku.model import (
+    Bead,
+    Block,
+    BlockKind,
+    Correction,
+    Finding,
+    Lang,
+    Segment,
+    SourceDocument,
+    UnreadableCorrection,
+)
 from taiyaku.normalize.language import verify_language
 from taiyaku.publish import Publication, publish
 from taiyaku.publish.corpus import read_corpus, render_jsonl
 from taiyaku.publish.records import bead_records
-from taiyaku.publish.report import UnreadableCorrection
 from taiyaku.sources.fetch import DEFAULT_LIMITS, FetchLimits
 from taiyaku.terms.glossary import Glossary
 

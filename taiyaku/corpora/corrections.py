@@ -31,7 +31,7 @@ from taiyaku.errors import TaiyakuError
 from taiyaku.io import atomic_write
 from taiyaku.model import Correction, correction_key
 from taiyaku.publish.corpus import read_bytes, read_corpus
-from taiyaku.publish.report import UnreadableCorrection
+from taiyaku.model import UnreadableCorrection
 
 CORRECTIONS_FILE = "corrections.jsonl"
 

@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from taiyaku.model import Bead, Correction, Finding, Segment, SourceDocument
+from taiyaku.model import Bead, Correction, Finding, Segment, SourceDocument, UnreadableCorrection
 from taiyaku.publish.corpus import render_corpus
 from taiyaku.publish.guard import check_not_shrinking
 from taiyaku.publish.manifest import write_publication
 from taiyaku.publish.records import bead_records
-from taiyaku.publish.report import Review, UnreadableCorrection, render_report_html, render_report_json
+from taiyaku.publish.report import Review, render_report_html, render_report_json
 
 REPORT_JSON = "report.json"
 REPORT_HTML = "report.html"

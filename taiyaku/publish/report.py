@@ -17,7 +17,7 @@ from importlib import metadata
 import jinja2
 
 from taiyaku import __version__
-from taiyaku.model import REVIEW_THRESHOLD, BeadRecord, Correction, Finding, Provenance, Severity
+from taiyaku.model import REVIEW_THRESHOLD, BeadRecord, Correction, Finding, Provenance, Severity, UnreadableCorrection
 
 # Distributions whose versions decide the output; recorded so a corpus can be reproduced.
 TOOL_DISTRIBUTIONS = ("prefect", "spacy", "ja-ginza", "ginza", "sudachipy", "sudachidict-core", "sacrebleu")
@@ -31,27 +31,6 @@ def tool_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
     return versions
-
-
-@dataclass(frozen=True, slots=True)
-class UnreadableCorrection:
-    """A line of a corrections file that could not be read as a correction.
-
-    The run skips it and honours the corrections around it; the file keeps it (corrections are never
-    rewritten) and the report lists it, so the reviewer can repair it instead of losing it.
-    """
-
-    file: str  # for the console warning only: an absolute path in the report would differ from machine to machine
-    line: int
-    text: str  # the line as written, undecodable bytes and control characters shown as escapes, shortened
-    problem: str
-
-    @property
-    def where(self) -> str:
-        return f"{self.file}:{self.line}"
-
-    def to_dict(self) -> dict[str, object]:
-        return {"line": self.line, "problem": self.problem, "text": self.text}
 
 
 @dataclass(frozen=True, slots=True)
