@@ -45,6 +45,7 @@ class BeadFlag(StrEnum):
     UNALIGNED = "unaligned"  # one side was empty, so nothing could be aligned
     REVIEWED = "reviewed"  # forced by a reviewer's correction
     UNSUPPORTED = "unsupported"  # in a stretch the other document does not translate (align.parallelism)
+    FRAGMENT = "fragment"  # a side starts or ends mid-sentence: an extraction problem (align.fragments)
 
 
 class Severity(StrEnum):
@@ -101,11 +102,100 @@ class Provenance:
 
 
 @dataclass(frozen=True, slots=True)
+class LayoutLine:
+    """One line of a PDF as it sits on its page: a span of the decoded text (one line of it) and the box of
+    its glyphs, in PDF points with y growing downwards from the top of the page.
+
+    On a page of vertical (tategaki) text the axes are turned: ``x`` runs down a column, ``y`` across the
+    columns from the right, so that a column is a "line" to the same layout analysis.
+    """
+
+    start: int  # span in the decoded text, without the line break
+    end: int
+    page: int  # 0-based page index
+    x0: float  # left edge of the first glyph
+    x1: float  # right edge of the last glyph
+    baseline: float
+    size: float  # font size (the median of its glyphs)
+    bold: bool
+    lead_width: float  # width of the first word (Latin) or of the first character and the ones that cannot start a line
+
+
+@dataclass(frozen=True, slots=True)
+class PageProblem:
+    """A text-layer problem of some pages, and what extraction did about it."""
+
+    pages: tuple[int, ...]  # 1-based page numbers, as a reader names them
+    problem: str
+    action: str
+
+    def describe(self) -> str:
+        numbers = ", ".join(str(page) for page in self.pages)
+        return f"page{'s' * (len(self.pages) > 1)} {numbers}: {self.problem}; {self.action}"
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentLayout:
+    """The geometry of a paginated source (a PDF): page sizes, and every line of its decoded text."""
+
+    page_sizes: tuple[tuple[float, float], ...]  # (width, height) per page
+    lines: tuple[LayoutLine, ...]
+    problems: tuple[PageProblem, ...] = ()
+    vertical_pages: tuple[int, ...] = ()  # 0-based
+
+
+@dataclass(frozen=True, slots=True)
 class SourceDocument:
-    """A pulled document: its decoded text and where it came from."""
+    """A pulled document: its decoded text, where it came from and, for a PDF, its page geometry."""
 
     text: str
     provenance: Provenance
+    layout: DocumentLayout | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What extraction did to one side (shown in the report): only paginated sources (PDFs) have one."""
+
+    pages: int
+    lines: int  # text lines read (running headers, footers and page numbers included)
+    lines_rejoined: int  # line breaks removed inside blocks (wrapped lines joined)
+    furniture_dropped: int  # running headers, footers and page numbers left out
+    table_cells: int  # blocks that sit beside another block on the same baseline (kept apart)
+    footnotes: int  # footnote blocks, placed after the body of their page
+    headings: int  # blocks recognised as headings by font size or weight
+    problems: tuple[PageProblem, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "pages": self.pages,
+            "lines": self.lines,
+            "lines_rejoined": self.lines_rejoined,
+            "furniture_dropped": self.furniture_dropped,
+            "table_cells": self.table_cells,
+            "footnotes": self.footnotes,
+            "headings": self.headings,
+            "problems": [problem.describe() for problem in self.problems],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedDocument:
+    """One side after normalization: its blocks and, for a paginated source, what extraction did."""
+
+    blocks: list[Block]
+    extraction: Extraction | None = None
+
+
+def page_starts(text: str) -> list[int]:
+    """Where each page of a paginated decoded text (pages separated by :data:`PAGE_SEPARATOR`) starts: the
+    page holding offset ``o`` is ``bisect.bisect_right(starts, o)`` (1-based)."""
+    starts = [0]
+    position = text.find(PAGE_SEPARATOR)
+    while position >= 0:
+        starts.append(position + 1)
+        position = text.find(PAGE_SEPARATOR, position + 1)
+    return starts
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,27 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from sudachipy import Morpheme, SplitMode
 
+from taiyaku.model import Lang
+
+# What cannot start a Japanese sentence, whatever the part of speech says.
+_JA_NEVER_FIRST = frozenset("ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶーゝゞヽヾ々、。，．）」』】〕〉》")
+_JA_MID_SENTENCE_POS = ("助詞", "助動詞")
+# Sudachi reads a sentence-initial だが / だから / でも as an auxiliary (+ particle); they are conjunctions there.
+_JA_CONJUNCTIONS = (
+    "だが",
+    "だから",
+    "だけど",
+    "だって",
+    "でも",
+    "ですが",
+    "ですから",
+    "ですので",
+    "では",
+    "なので",
+    "じゃあ",
+)
+
+
 # Components of ja_ginza that taiyaku does not need (all of them: only the tokenizer stays).
 _GINZA_EXCLUDE = ("tok2vec", "parser", "ner", "morphologizer", "compound_splitter", "bunsetu_recognizer")
 
@@ -104,3 +125,23 @@ def japanese_morphemes(text: str, mode: SplitMode = SplitMode.C) -> Iterator[Mor
     tokenizer = cast(Any, japanese_nlp().tokenizer).tokenizer
     for piece in sudachi_pieces(text):
         yield from tokenizer.tokenize(piece, mode)
+
+
+def starts_mid_sentence(text: str, lang: Lang) -> bool:
+    """Does ``text`` start in the middle of a sentence?  English: with a lower-case letter; Japanese: with a
+    particle or an auxiliary (SudachiPy's part of speech), a small kana, a prolonged sound mark or closing
+    punctuation.  The PDF layout analysis joins such a line to the one above it; the aligner flags a bead
+    that starts so (:mod:`taiyaku.align.fragments`)."""
+    stripped = text.lstrip()
+    if not stripped:
+        return False
+    first = stripped[0]
+    if lang == "en":
+        return first.isalpha() and first.islower()  # a URL or code too: never a sentence of running text
+    if first in _JA_NEVER_FIRST:
+        return True
+    if stripped.startswith(_JA_CONJUNCTIONS):
+        return False
+    for morpheme in japanese_morphemes(stripped[:16]):
+        return str(morpheme.part_of_speech()[0]).startswith(_JA_MID_SENTENCE_POS)
+    return False

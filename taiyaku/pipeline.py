@@ -40,11 +40,12 @@ from taiyaku.eval.alignment import (
 from taiyaku.io import atomic_write
 from taiyaku.model import (
     Bead,
-    Block,
     BlockKind,
     Correction,
+    Extraction,
     Finding,
     Lang,
+    NormalizedDocument,
     Segment,
     SourceDocument,
     UnreadableCorrection,
@@ -79,16 +80,17 @@ def pull_source(source: str, limits: FetchLimits = DEFAULT_LIMITS) -> SourceDocu
     return sources.pull(source, limits=limits)
 
 
-def normalize_document(document: SourceDocument, lang: Lang) -> list[Block]:
-    """normalize, then verify language: the blocks of a document that is in the language it claims."""
-    blocks = normalize.normalize(document, lang)
-    verify_language(blocks, lang, document.provenance.source)
-    return blocks
+def normalize_document(document: SourceDocument, lang: Lang) -> NormalizedDocument:
+    """normalize, then verify language: the blocks of a document that is in the language it claims (and
+    for a PDF, what extraction did)."""
+    normalized = normalize.normalize(document, lang)
+    verify_language(normalized.blocks, lang, document.provenance.source)
+    return normalized
 
 
-def segment_blocks(blocks: list[Block], lang: Lang) -> list[Segment]:
+def segment_blocks(document: NormalizedDocument, lang: Lang) -> list[Segment]:
     """segment: blocks → sentences, each with its span in the decoded source."""
-    return segment.segment(blocks, lang)
+    return segment.segment(document.blocks, lang)
 
 
 def load_glossary(path: str | None) -> Glossary | None:
@@ -150,6 +152,8 @@ def publish_corpus(
         statement=job.statement,
         unmatched_corrections=aligned.alignment.unmatched,
         unreadable_corrections=unreadable_corrections,
+        ja_extraction=aligned.ja_extraction,
+        en_extraction=aligned.en_extraction,
         force=job.force,
     )
 
@@ -193,6 +197,8 @@ class AlignedSources:
     ja: list[Segment]
     en: list[Segment]
     alignment: CorrectedAlignment
+    ja_extraction: Extraction | None = None  # PDFs only: what extraction did (shown in the report)
+    en_extraction: Extraction | None = None
 
 
 def align_sources(
@@ -206,10 +212,14 @@ def align_sources(
     """pull → normalize → verify language → segment (each side) → align."""
     ja_document = run(pull_source, ja_source, limits)
     en_document = run(pull_source, en_source, limits)
-    ja = run(segment_blocks, run(normalize_document, ja_document, "ja"), "ja")
-    en = run(segment_blocks, run(normalize_document, en_document, "en"), "en")
+    ja_normalized = run(normalize_document, ja_document, "ja")
+    en_normalized = run(normalize_document, en_document, "en")
+    ja = run(segment_blocks, ja_normalized, "ja")
+    en = run(segment_blocks, en_normalized, "en")
     alignment = run(align_segments, ja, en, glossary, corrections or [])
-    return AlignedSources(ja_document, en_document, ja, en, alignment)
+    return AlignedSources(
+        ja_document, en_document, ja, en, alignment, ja_normalized.extraction, en_normalized.extraction
+    )
 
 
 def align_pair(job: PairJob, run: StepRunner = call_directly) -> Publication:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from taiyaku.align.aligner import align
+from taiyaku.align.fragments import mark_fragments
 from taiyaku.align.lexicon import GlossaryInput
 from taiyaku.model import Bead, BeadFlag, Correction, Segment, correction_key
 
@@ -148,4 +149,4 @@ def align_with_corrections(
         merged.append(bead)
     merged += pending_ja + pending_en
     numbered = [Bead(i, b.ja, b.en, b.score, b.flags) for i, b in enumerate(merged)]
-    return CorrectedAlignment(numbered, unmatched)
+    return CorrectedAlignment(mark_fragments(numbered, ja, en), unmatched)

@@ -133,7 +133,7 @@ def take_snapshot(
     fetched = fetch(source, limits=limits)
     document = decode_source(fetched)
     check_length(source, document, limits)  # before normalize, whose time and memory grow with the text
-    verify_language(normalize(document, lang), lang, document.provenance.source)
+    verify_language(normalize(document, lang).blocks, lang, document.provenance.source)
     return _snapshot(lang, fetched, document)
 
 

@@ -56,7 +56,7 @@ from taiyaku.textmap import MappedText, MappedTextBuilder
 _CLOSERS = "」』）)\\]〕】》〉\"'”’"
 
 
-_SENTENCE_END = {
+SENTENCE_END = {
     "ja": re.compile(f"[。．.！？!?][{_CLOSERS}]*$"),
     "en": re.compile(f"[.!?。．！？][{_CLOSERS}]*$"),
 }
@@ -96,16 +96,17 @@ _ENUMERATION_RE = re.compile(
 )
 
 
-_BULLET_RE = re.compile(r"(?:[・●○■□◆◇▪▫•‣◦◎★☆▶▷►➢✓✔]|[-*−–](?=\s))")
+# A private-use character before a space is a bullet of a symbol font (Symbol, Wingdings) in a PDF.
+_BULLET_RE = re.compile(r"(?:[・●○■□◆◇▪▫•‣◦◎★☆▶▷►➢✓✔]|[-*+−–\ue000-\uf8ff](?=\s))")
 
 
 # Characters that cannot start a line in Japanese typesetting (kinsoku): a line starting with one of them
 # is the continuation of the previous line.
-_NO_LINE_START = frozenset("ー、。，．）」』】〕〉》ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ々ゝゞヽヾ")
+NO_LINE_START = frozenset("ー、。，．）」』】〕〉》ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ々ゝゞヽヾ")
 
 
 # Characters that cannot end a block: a line ending with one of them continues.
-_NO_BLOCK_END = frozenset("、，,（「『【〔〈《(")
+NO_BLOCK_END = frozenset("、，,（「『【〔〈《(")
 
 
 # Tuning (fractions of the full line width W, or of line counts); see the module docstring.
@@ -118,7 +119,7 @@ _FULL = 0.9  # a line at least this fraction of W is full
 _SLACK = 0.05  # the next word "would not have fitted" if it overflows W minus this fraction
 
 
-_HEADING_MAX_CHARS = {"ja": 80, "en": 150}
+HEADING_MAX_CHARS = {"ja": 80, "en": 150}
 
 
 _MIN_FULL_WIDTH = 30  # columns: no page or column is narrower (15 Japanese characters, ~30 Latin ones)
@@ -167,7 +168,7 @@ class _Layout:
     @classmethod
     def measure(cls, lines: list[Line], lang: Lang) -> _Layout:
         full_width, cluster = _full_width_cluster(lines, lang)
-        sentence_end = _SENTENCE_END[lang]
+        sentence_end = SENTENCE_END[lang]
         mid_sentence = sum(1 for line in cluster if not sentence_end.search(line.text))
         wrapped = len(cluster) >= 3 and len(cluster) >= 0.2 * len(lines) and mid_sentence >= 0.5 * len(cluster)
         if not wrapped:
@@ -201,7 +202,7 @@ class _Layout:
 
 def _leading_no_start(text: str) -> Iterable[str]:
     for char in text:
-        if char not in _NO_LINE_START:
+        if char not in NO_LINE_START:
             return
         yield char
 
@@ -242,7 +243,7 @@ def _trailing_space_convention(lines: list[Line], full_width: int, lang: Lang) -
     ends) versus full lines ending mid-word (wraps).  Latin word ends are left out: a space there is just
     the space between two words.
     """
-    sentence_end = _SENTENCE_END[lang]
+    sentence_end = SENTENCE_END[lang]
     finals = [line for line in lines if line.width < 0.75 * full_width and sentence_end.search(line.text)]
     wraps = [
         line
@@ -263,7 +264,7 @@ def _enumerated_headings(lines: list[Line], full_width: int, lang: Lang) -> bool
     """Are the enumerated lines of this document headings ("(1) ICTによる経済成長") rather than the
     first lines of enumerated paragraphs?  Yes when most of them are short and end no sentence: then a
     full-width enumerated line without sentence punctuation is a long heading, not a wrapped line."""
-    sentence_end = _SENTENCE_END[lang]
+    sentence_end = SENTENCE_END[lang]
     enumerated = [line for line in lines if _ENUMERATION_RE.match(line.text)]
     short_titles = [
         line for line in enumerated if line.width < 0.75 * full_width and not sentence_end.search(line.text)
@@ -271,37 +272,38 @@ def _enumerated_headings(lines: list[Line], full_width: int, lang: Lang) -> bool
     return len(short_titles) >= 2 and len(short_titles) >= 0.6 * len(enumerated)
 
 
-def _starts_item(line: Line) -> bool:
-    return bool(_ENUMERATION_RE.match(line.text) or _BULLET_RE.match(line.text))
+def starts_item(text: str) -> bool:
+    """Does a (stripped) line start a list item: an enumeration or a bullet?"""
+    return bool(_ENUMERATION_RE.match(text) or _BULLET_RE.match(text))
 
 
 def _continues(line: Line, following: Line, layout: _Layout) -> bool:
     """Is ``following`` the continuation of the wrapped ``line`` (same block, no hard break)?"""
-    if _bracket_closed_on_next_line(line.text, following.text):
+    if bracket_closed_on_next_line(line.text, following.text):
         return True  # "1900年（明" / "治33年）に": no block ends inside a bracket the next line closes
-    if _starts_item(following):
+    if starts_item(following.text):
         return False
-    if following.text[0] in _NO_LINE_START:
+    if following.text[0] in NO_LINE_START:
         return True  # "ー", "」", "。"... cannot start a line: the wrap came first (even after a "。")
     if layout.trailing_space_ends_block and line.raw_trailing_space and JAPANESE_SCRIPT_RE.match(line.text[-1]):
         return False
     if (
         layout.enumerated_headings
         and _ENUMERATION_RE.match(line.text)
-        and not _SENTENCE_END[layout.lang].search(line.text)
-        and line.text[-1] not in _NO_BLOCK_END
+        and not SENTENCE_END[layout.lang].search(line.text)
+        and line.text[-1] not in NO_BLOCK_END
     ):
         return False
-    if _SENTENCE_END[layout.lang].search(line.text):
+    if SENTENCE_END[layout.lang].search(line.text):
         return layout.is_full(line)
-    if line.text[-1] in _NO_BLOCK_END:
+    if line.text[-1] in NO_BLOCK_END:
         return True
-    if _WORD_HYPHEN_END_RE.search(line.text) and following.text[0].isalnum():
+    if WORD_HYPHEN_END_RE.search(line.text) and following.text[0].isalnum():
         return True  # "infra-" / "structure", "U.S.-" / "Japan": a line never ends a block on such a hyphen
     return layout.is_full(line) or layout.next_word_overflows(line, following)
 
 
-def _bracket_closed_on_next_line(line: str, following: str) -> bool:
+def bracket_closed_on_next_line(line: str, following: str) -> bool:
     """Does ``line`` end inside a bracket that ``following`` closes?
 
     The width tests miss such a wrap when the line is short of full width (half-width digits and Latin
@@ -355,9 +357,9 @@ def _wrapped_blocks(group: list[Line], layout: _Layout, text: str, lang: Lang) -
         if _continues(line, following, layout):
             current.append(following)
         else:
-            blocks.append(_wrapped_block(current, text, lang))
+            blocks.append(wrapped_block(current, text, lang))
             current = [following]
-    blocks.append(_wrapped_block(current, text, lang))
+    blocks.append(wrapped_block(current, text, lang))
     return blocks
 
 
@@ -365,9 +367,9 @@ def _unwrapped_blocks(group: list[Line], text: str, lang: Lang) -> list[tuple[Bl
     """Hand-written text: sentence lines stay together; headings, list items and markers stand alone."""
     blocks: list[tuple[BlockKind, MappedText]] = []
     current: list[Line] = []
-    sentence_end = _SENTENCE_END[lang]
+    sentence_end = SENTENCE_END[lang]
     for line in group:
-        if _starts_item(line) or not sentence_end.search(line.text):
+        if starts_item(line.text) or not sentence_end.search(line.text):
             if current:
                 blocks.append(_hard_broken_block(current, text, lang))
                 current = []
@@ -385,10 +387,10 @@ def _hard_broken_block(lines: list[Line], text: str, lang: Lang) -> tuple[BlockK
         if i:
             builder.replace(MappedText.identity(text[lines[i - 1].end : line.start], lines[i - 1].end), "\n")
         builder.extend(MappedText.identity(text[line.start : line.end], line.start))
-    return _block_kind(lines, lang), builder.build()
+    return block_kind(lines, lang), builder.build()
 
 
-def _wrapped_block(lines: list[Line], text: str, lang: Lang) -> tuple[BlockKind, MappedText]:
+def wrapped_block(lines: list[Line], text: str, lang: Lang) -> tuple[BlockKind, MappedText]:
     """Join wrapped lines: Japanese without a space, English with one, de-hyphenating split words."""
     builder = MappedTextBuilder()
     skip_leading = False
@@ -413,14 +415,14 @@ def _wrapped_block(lines: list[Line], text: str, lang: Lang) -> tuple[BlockKind,
             and _is_half_width_word_char(following.text[0])
         ):
             builder.replace(line_break, " ")  # Japanese typesetting never splits a half-width word
-    return _block_kind(lines, lang), builder.build()
+    return block_kind(lines, lang), builder.build()
 
 
 def _is_half_width_word_char(char: str) -> bool:
     return char.isascii() and char.isalnum()
 
 
-_WORD_HYPHEN_END_RE = re.compile(r"[^\W_][.]?-$")
+WORD_HYPHEN_END_RE = re.compile(r"[^\W_][.]?-$")
 
 
 _HYPHENATED_HEAD_RE = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*-$")
@@ -446,7 +448,7 @@ def _hyphen_join(line: Line, following: Line, text: str) -> str | None:
     """
     if line.text.endswith("\u00ad"):
         return "drop"
-    if not (_WORD_HYPHEN_END_RE.search(line.text) and following.text[0].isalnum()):
+    if not (WORD_HYPHEN_END_RE.search(line.text) and following.text[0].isalnum()):
         return None
     head = _HYPHENATED_HEAD_RE.search(line.text)
     tail = _WORD_RE.match(following.text)
@@ -460,7 +462,7 @@ def _hyphen_join(line: Line, following: Line, text: str) -> str | None:
     return "keep" if hyphenated in forms and joined not in forms else "drop"
 
 
-def _block_kind(lines: list[Line], lang: Lang) -> BlockKind:
+def block_kind(lines: list[Line], lang: Lang) -> BlockKind:
     """``list_item`` for a bullet or enumerated item of one sentence, ``heading`` for a short block without
     sentence punctuation, ``paragraph`` otherwise (a multi-sentence item included: the segmenter keeps
     headings and list items whole, and the sentences of a long item must still be split)."""
@@ -472,8 +474,8 @@ def _block_kind(lines: list[Line], lang: Lang) -> BlockKind:
     if _BULLET_RE.match(first):
         return BlockKind.PARAGRAPH if several_sentences else BlockKind.LIST_ITEM
     short_title = (
-        not (_SENTENCE_END[lang].search(last) or ends_informally(last))
-        and len(joined) <= _HEADING_MAX_CHARS[lang]
+        not (SENTENCE_END[lang].search(last) or ends_informally(last))
+        and len(joined) <= HEADING_MAX_CHARS[lang]
         and not several_sentences
     )
     if _ENUMERATION_RE.match(first):

@@ -108,8 +108,8 @@ def _running_headers_and_footers(text: str, pages: list[list[tuple[int, int]]]) 
     page_lines = [[span for span in spans if text[span[0] : span[1]].strip()] for spans in pages]
     pages_with_key: Counter[tuple[str, int, str]] = Counter()
     for lines in page_lines:
-        keys = {("top", i, _header_key(text[s:e])) for i, (s, e) in enumerate(lines[:_EDGE_LINES])}
-        keys |= {("bottom", i, _header_key(text[s:e])) for i, (s, e) in enumerate(reversed(lines[-_EDGE_LINES:]))}
+        keys = {("top", i, header_key(text[s:e])) for i, (s, e) in enumerate(lines[:_EDGE_LINES])}
+        keys |= {("bottom", i, header_key(text[s:e])) for i, (s, e) in enumerate(reversed(lines[-_EDGE_LINES:]))}
         pages_with_key.update(keys)
     needed = max(2, (len(pages) + 1) // 2)
     dropped: set[tuple[int, int]] = set()
@@ -117,18 +117,18 @@ def _running_headers_and_footers(text: str, pages: list[list[tuple[int, int]]]) 
         for edge, ordered in (("top", lines[:_EDGE_LINES]), ("bottom", list(reversed(lines[-_EDGE_LINES:])))):
             for position, (start, end) in enumerate(ordered):
                 line = text[start:end]
-                running = len(pages) >= 2 and pages_with_key[(edge, position, _header_key(line))] >= needed
-                if not (running or _is_bare_page_number(line)):
+                running = len(pages) >= 2 and pages_with_key[(edge, position, header_key(line))] >= needed
+                if not (running or is_bare_page_number(line)):
                     break
                 dropped.add((start, end))
     return dropped
 
 
-def _header_key(line: str) -> str:
+def header_key(line: str) -> str:
     """A line as compared across pages: white space folded; digits ignored in short lines ("Page 3")."""
     folded = _SPACES_RE.sub(" ", unicodedata.normalize("NFKC", line)).strip()
     return _DIGITS_RE.sub("#", folded) if len(folded) <= _MASKED_HEADER_MAX_CHARS else folded
 
 
-def _is_bare_page_number(line: str) -> bool:
+def is_bare_page_number(line: str) -> bool:
     return bool(_PAGE_NUMBER_RE.fullmatch(_SPACES_RE.sub(" ", unicodedata.normalize("NFKC", line)).strip()))

@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from taiyaku.model import Bead, Correction, Finding, Segment, SourceDocument, UnreadableCorrection
+from taiyaku.model import Bead, Correction, Extraction, Finding, Segment, SourceDocument, UnreadableCorrection
 from taiyaku.publish.corpus import render_corpus
 from taiyaku.publish.guard import check_not_shrinking
 from taiyaku.publish.manifest import write_publication
 from taiyaku.publish.records import bead_records
-from taiyaku.publish.report import Review, render_report_html, render_report_json
+from taiyaku.publish.report import Review, SidePages, render_report_html, render_report_json
 
 REPORT_JSON = "report.json"
 REPORT_HTML = "report.html"
@@ -48,6 +48,8 @@ def publish(
     statement: dict[str, str] | None = None,
     unmatched_corrections: Sequence[Correction] = (),
     unreadable_corrections: Sequence[UnreadableCorrection] = (),
+    ja_extraction: Extraction | None = None,
+    en_extraction: Extraction | None = None,
     force: bool = False,
 ) -> Publication:
     """Write the corpus files and the report into ``out_dir``; refuse (unless ``force``) to replace a
@@ -67,6 +69,10 @@ def publish(
         statement=statement or {},
         unmatched_corrections=unmatched_corrections,
         unreadable_corrections=unreadable_corrections,
+        ja_pages=SidePages.of(ja_document, out_dir) if ja_extraction else None,
+        en_pages=SidePages.of(en_document, out_dir) if en_extraction else None,
+        ja_extraction=ja_extraction,
+        en_extraction=en_extraction,
     )
     files = {
         **render_corpus(records),

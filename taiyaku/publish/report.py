@@ -6,18 +6,33 @@ holds a timestamp: the same inputs give the same bytes.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
+import os
 import platform
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
+from pathlib import Path
 
 import jinja2
 
 from taiyaku import __version__
-from taiyaku.model import REVIEW_THRESHOLD, BeadRecord, Correction, Finding, Provenance, Severity, UnreadableCorrection
+from taiyaku.model import (
+    REVIEW_THRESHOLD,
+    BeadFlag,
+    BeadRecord,
+    Correction,
+    Extraction,
+    Finding,
+    Provenance,
+    Severity,
+    SourceDocument,
+    UnreadableCorrection,
+    page_starts,
+)
 
 # Distributions whose versions decide the output; recorded so a corpus can be reproduced.
 TOOL_DISTRIBUTIONS = ("prefect", "spacy", "ja-ginza", "ginza", "sudachipy", "sudachidict-core", "sacrebleu")
@@ -31,6 +46,32 @@ def tool_versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
     return versions
+
+
+@dataclass(frozen=True, slots=True)
+class SidePages:
+    """How to name and open the page of a paginated source (a PDF) that holds a span."""
+
+    starts: Sequence[int]  # where each page starts in the decoded text
+    link: str  # the source as the report links to it: a URL, or a path relative to the report
+
+    @classmethod
+    def of(cls, document: SourceDocument, out_dir: Path) -> SidePages:
+        source = document.provenance.source
+        if source.startswith(("http://", "https://")):
+            link = source
+        else:
+            local = source.removeprefix("file://")
+            link = Path(os.path.relpath(Path(local).resolve(), out_dir.resolve())).as_posix()
+        return cls(page_starts(document.text), link)
+
+    def pages(self, spans: Sequence[tuple[int, int]]) -> tuple[int, ...]:
+        """The 1-based pages the spans start and end on (one page, or the first and the last)."""
+        if not spans:
+            return ()
+        first = bisect.bisect_right(self.starts, spans[0][0])
+        last = bisect.bisect_right(self.starts, max(spans[-1][1] - 1, spans[-1][0]))
+        return (first,) if first == last else (first, last)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +91,11 @@ class Review:
     unmatched_corrections: Sequence[Correction] = ()
     # Lines of the corrections file that could not be read: skipped by the run, listed for repair.
     unreadable_corrections: Sequence[UnreadableCorrection] = ()
+    # PDF sides only: the pages each bead is on, and what extraction did.
+    ja_pages: SidePages | None = None
+    en_pages: SidePages | None = None
+    ja_extraction: Extraction | None = None
+    en_extraction: Extraction | None = None
     _findings_by_bead: dict[str, list[Finding]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -79,7 +125,22 @@ class Review:
             reviewed=sum(1 for r in self.records if r.reviewed),
             unmatched_corrections=len(self.unmatched_corrections),
             unreadable_corrections=len(self.unreadable_corrections),
+            fragments=sum(1 for r in self.records if BeadFlag.FRAGMENT in r.flags),
         )
+
+    def pages_of(self, record: BeadRecord) -> dict[str, tuple[int, ...]]:
+        """The pages of each paginated side a bead is on (empty for a side that is not a PDF)."""
+        pages: dict[str, tuple[int, ...]] = {}
+        if self.ja_pages is not None:
+            pages["ja"] = self.ja_pages.pages(record.ja_spans)
+        if self.en_pages is not None:
+            pages["en"] = self.en_pages.pages(record.en_spans)
+        return pages
+
+    @property
+    def extractions(self) -> dict[str, Extraction]:
+        sides = {"ja": self.ja_extraction, "en": self.en_extraction}
+        return {side: extraction for side, extraction in sides.items() if extraction is not None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +160,7 @@ class ReviewSummary:
     reviewed: int
     unmatched_corrections: int
     unreadable_corrections: int
+    fragments: int  # beads flagged "fragment" (a side starts or ends mid-sentence)
 
     def to_dict(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in self.__slots__}
@@ -115,11 +177,13 @@ def render_report_json(review: Review) -> str:
         "findings": [f.to_dict() for f in review.findings],
         "unmatched_corrections": [c.to_dict() for c in review.unmatched_corrections],
         "unreadable_corrections": [c.to_dict() for c in review.unreadable_corrections],
+        **({"extraction": {side: e.to_dict() for side, e in review.extractions.items()}} if review.extractions else {}),
         "beads": [
             {
                 **r.to_dict(),
                 "needs_review": r.needs_review,
                 "findings": [f.to_dict() for f in review.findings_of(r.id)],
+                **{f"{side}_pages": list(pages) for side, pages in review.pages_of(r).items()},
             }
             for r in review.records
         ],
@@ -156,6 +220,21 @@ class _BeadRow:
     classes: tuple[str, ...]  # reviewed / low / finding: the row's shading
     ja_spans: str  # "[a,b) [c,d)": character offsets into the decoded source
     en_spans: str
+    ja_pages: _PageLink | None  # PDF sides: the page(s) the sentences are on, linked to the source
+    en_pages: _PageLink | None
+
+
+@dataclass(frozen=True, slots=True)
+class _PageLink:
+    label: str  # "p. 3", "pp. 3–4"
+    href: str  # the source at that page ("…/ja.pdf#page=3")
+
+
+def _page_link(side: SidePages | None, pages: tuple[int, ...]) -> _PageLink | None:
+    if side is None or not pages:
+        return None
+    label = f"p. {pages[0]}" if len(pages) == 1 else f"pp. {pages[0]}–{pages[1]}"
+    return _PageLink(label, f"{side.link}#page={pages[0]}")
 
 
 def _spans(spans: Sequence[tuple[int, int]]) -> str:
@@ -172,18 +251,30 @@ def _bead_row(review: Review, record: BeadRecord) -> _BeadRow:
         classes.append("low")
     if any(f.severity == Severity.ERROR for f in bead_findings):
         classes.append("finding")
-    return _BeadRow(record, bead_findings, tuple(classes), _spans(record.ja_spans), _spans(record.en_spans))
+    pages = review.pages_of(record)
+    return _BeadRow(
+        record,
+        bead_findings,
+        tuple(classes),
+        _spans(record.ja_spans),
+        _spans(record.en_spans),
+        _page_link(review.ja_pages, pages.get("ja", ())),
+        _page_link(review.en_pages, pages.get("en", ())),
+    )
 
 
 def render_report_html(review: Review) -> str:
     """The translator's review page (``report.html``): the facts of report.json, for reading."""
+    rows = [_bead_row(review, record) for record in review.records]
     return _report_template().render(
         title=review.title,
         summary=review.summary(),
         unmatched_corrections=review.unmatched_corrections,
         unreadable_corrections=review.unreadable_corrections,
         sources=[("ja", review.ja_provenance.to_dict()), ("en", review.en_provenance.to_dict())],
-        rows=[_bead_row(review, record) for record in review.records],
+        rows=rows,
+        fragments=[row for row in rows if BeadFlag.FRAGMENT in row.record.flags],
+        extractions=list(review.extractions.items()),
         tool_versions=tool_versions(),
     )
 

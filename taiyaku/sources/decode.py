@@ -13,9 +13,10 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 from collections.abc import Callable
+from typing import NamedTuple
 
 from taiyaku.errors import TaiyakuError
-from taiyaku.model import MediaType, Provenance, SourceDocument
+from taiyaku.model import DocumentLayout, MediaType, Provenance, SourceDocument
 from taiyaku.sources.charset import declared_charset, decode_text
 from taiyaku.sources.fetch import Fetched
 
@@ -37,13 +38,20 @@ _BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
 )
 
 
-def _read_pdf(fetched: Fetched, where: str) -> tuple[str, str]:
-    from taiyaku.sources.pdf import EXTRACTOR, extract_pdf_text  # pypdf is loaded only when a PDF comes
+class DecodedText(NamedTuple):
+    text: str
+    encoding: str  # the character encoding, or the PDF extractor and its version
+    layout: DocumentLayout | None = None  # the page geometry of a PDF
 
-    return extract_pdf_text(fetched.content, where), EXTRACTOR
+
+def _read_pdf(fetched: Fetched, where: str) -> DecodedText:
+    from taiyaku.sources.pdf import EXTRACTOR, extract_pdf  # PDFium is loaded only when a PDF comes
+
+    extracted = extract_pdf(fetched.content, where)
+    return DecodedText(extracted.text, EXTRACTOR, extracted.layout)
 
 
-def _read_text(fetched: Fetched, where: str, *, html: bool = False) -> tuple[str, str]:
+def _read_text(fetched: Fetched, where: str, *, html: bool = False) -> DecodedText:
     raw = fetched.content
     header_charset = _parameter(fetched.content_type, "charset")
     meta = declared_charset(raw) if html else None
@@ -52,16 +60,16 @@ def _read_text(fetched: Fetched, where: str, *, html: bool = False) -> tuple[str
         raise TaiyakuError(where, "contains NUL characters: binary data, not text")
     if not text.strip():
         raise TaiyakuError(where, "contains no text, only white space")
-    return text, encoding
+    return DecodedText(text, encoding)
 
 
-def _read_html(fetched: Fetched, where: str) -> tuple[str, str]:
+def _read_html(fetched: Fetched, where: str) -> DecodedText:
     return _read_text(fetched, where, html=True)
 
 
 # Media type → reader of (decoded source text, encoding or extractor name): adding a kind of source is
 # adding an entry here (and its block extractor in taiyaku.normalize).
-TEXT_READERS: dict[MediaType, Callable[[Fetched, str], tuple[str, str]]] = {
+TEXT_READERS: dict[MediaType, Callable[[Fetched, str], DecodedText]] = {
     MediaType.TEXT: _read_text,
     MediaType.HTML: _read_html,
     MediaType.PDF: _read_pdf,
@@ -75,7 +83,7 @@ def decode_source(fetched: Fetched) -> SourceDocument:
     if not raw:
         raise TaiyakuError(where, "empty file (0 bytes)")
     media_type = sniff_media_type(raw, fetched.content_type, fetched.name, where)
-    text, encoding = TEXT_READERS[media_type](fetched, where)
+    text, encoding, layout = TEXT_READERS[media_type](fetched, where)
     provenance = Provenance(
         source=fetched.source,
         sha256=hashlib.sha256(raw).hexdigest(),
@@ -87,7 +95,7 @@ def decode_source(fetched: Fetched) -> SourceDocument:
         status=fetched.status,
         headers=dict(fetched.headers),
     )
-    return SourceDocument(text=text, provenance=provenance)
+    return SourceDocument(text=text, provenance=provenance, layout=layout)
 
 
 def _mime(content_type: str | None) -> str:

@@ -72,13 +72,13 @@ def test_the_generated_pdf_wraps_inside_the_bracket(meiji_pdf: Path) -> None:
 
 
 def test_wrap_repair_rejoins_a_line_broken_inside_brackets(meiji_pdf: Path) -> None:
-    texts = [block.text.text for block in normalize(pull(str(meiji_pdf)), "ja")]
+    texts = [block.text.text for block in normalize(pull(str(meiji_pdf)), "ja").blocks]
     assert not any(text.endswith("1900年(明") for text in texts), texts
     assert any("1900年(明治33年)に大規模な修理を受けた。" in text for text in texts), texts
 
 
 def test_the_sentence_broken_across_the_bracket_segments_whole(meiji_pdf: Path) -> None:
-    sentences = [s.text for s in segment(normalize(pull(str(meiji_pdf)), "ja"), "ja")]
+    sentences = [s.text for s in segment(normalize(pull(str(meiji_pdf)), "ja").blocks, "ja")]
     assert MEIJI_SENTENCE in sentences, sentences
 
 

@@ -217,7 +217,7 @@ JAPANESE_PAGE = """<html><head>
 
 def test_japanese_page_is_normalized_through_the_same_pipeline() -> None:
     doc = SourceDocument(JAPANESE_PAGE, Provenance("page.html", "0" * 64, 0, "text/html", "cp932"))
-    blocks = normalize(doc, "ja")
+    blocks = normalize(doc, "ja").blocks
     assert [(block.kind, block.text.text) for block in blocks] == [
         ("heading", "インターネットエコノミーに関する日米政策協力対話第5回局長級会合"),
         (

@@ -25,7 +25,7 @@ def document(text: str, media_type: str = "text/plain", source: str = "test.txt"
 
 
 def blocks_of(text: str, lang: Lang, media_type: str = "text/plain") -> list[Block]:
-    blocks = normalize(document(text, media_type), lang)
+    blocks = normalize(document(text, media_type), lang).blocks
     for block in blocks:
         assert_maps_back(text, block.text)
     assert [block.id for block in blocks] == [f"b{i}" for i in range(len(blocks))]
@@ -498,7 +498,7 @@ def test_scale_document_normalizes_in_seconds() -> None:
     for lang in ("ja", "en"):
         source = (folder / f"{lang}.txt").read_text(encoding="utf-8")
         started = time.perf_counter()
-        blocks = normalize(document(source), lang)  # type: ignore[arg-type]
+        blocks = normalize(document(source), lang).blocks  # type: ignore[arg-type]
         elapsed = time.perf_counter() - started
         assert elapsed < 10, f"{lang}: {elapsed:.1f} s"
         assert len(blocks) > 9000
@@ -718,7 +718,7 @@ def test_lone_surrogates_from_a_broken_text_layer_become_replacement_characters(
     from taiyaku.segment import segment
 
     doc = SourceDocument("壊れた\ud800文字。", Provenance("broken.pdf", "0" * 64, 10, "text/plain", "utf-8"))
-    blocks = normalize(doc, "ja")
+    blocks = normalize(doc, "ja").blocks
     assert blocks[0].text.text == "壊れた\ufffd文字。"
     assert blocks[0].text.source_span(3, 4) == (3, 4)
     assert [s.text for s in segment(blocks, "ja")] == ["壊れた\ufffd文字。"]

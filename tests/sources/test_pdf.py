@@ -21,7 +21,7 @@ from taiyaku.errors import TaiyakuError
 from taiyaku.model import Block
 from taiyaku.normalize import normalize
 from taiyaku.sources import pull
-from taiyaku.sources.pdf import EXTRACTOR, extract_pdf_text
+from taiyaku.sources.pdf import EXTRACTOR, extract_pdf
 
 JA_FONT = "HeiseiMin-W3"
 JA_HEADER = "日米インターネットエコノミー政策協力対話　共同プレス声明（仮訳）"
@@ -205,13 +205,13 @@ def test_an_encrypted_pdf_is_refused(tmp_path: Path) -> None:
     locked = io.BytesIO()
     writer.write(locked)
     with pytest.raises(TaiyakuError, match="encrypted with a password"):
-        extract_pdf_text(locked.getvalue(), "locked.pdf")
+        extract_pdf(locked.getvalue(), "locked.pdf")
 
 
 def test_a_truncated_pdf_is_not_readable(japanese_pdf: Path) -> None:
     raw = japanese_pdf.read_bytes()
     with pytest.raises(TaiyakuError, match="not a readable PDF"):
-        extract_pdf_text(raw[:200], "cut.pdf")
+        extract_pdf(raw[:200], "cut.pdf")
 
 
 # ------------------------------------------------------------------------- end to end with normalize
@@ -219,7 +219,7 @@ def test_a_truncated_pdf_is_not_readable(japanese_pdf: Path) -> None:
 
 def test_japanese_pdf_normalized_headers_gone_lines_rejoined(japanese_pdf: Path) -> None:
     document = pull(str(japanese_pdf))
-    blocks = normalize(document, "ja")
+    blocks = normalize(document, "ja").blocks
     texts = block_texts(blocks)
     everything = "\n".join(texts)
     assert "共同プレス声明" not in everything
@@ -241,14 +241,13 @@ def test_english_pdf_normalized_dehyphenated(english_pdf: Path) -> None:
     document = pull(str(english_pdf))
     broken = [line for line in document.text.splitlines() if line.endswith("-")]
     assert broken, "the test PDF must contain words hyphenated at line ends"
-    texts = block_texts(normalize(document, "en"))
+    texts = block_texts(normalize(document, "en").blocks)
     assert EN_HEADER not in "\n".join(texts)
     assert texts == EN_PARAGRAPHS
 
 
 def test_a_damaged_pdf_is_a_clear_error_not_a_traceback() -> None:
-    # pypdf lets built-in exceptions escape on damaged files: a garbled filter name raised
-    # NotImplementedError, which reached the user as a traceback.
+    # A garbled filter name: pypdf raised NotImplementedError (a traceback); PDFium reads no text at all.
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, invariant=True)
     pdf.drawString(72, 720, "Joint statement.")
@@ -256,8 +255,8 @@ def test_a_damaged_pdf_is_a_clear_error_not_a_traceback() -> None:
     raw = buffer.getvalue()
     assert b"/FlateDecode" in raw
     with pytest.raises(TaiyakuError) as caught:
-        extract_pdf_text(raw.replace(b"/FlateDecode", b"/FlateDecodX"), "damaged.pdf")
-    assert str(caught.value) == "damaged.pdf: not a readable PDF: Unsupported filter /FlateDecodX"
+        extract_pdf(raw.replace(b"/FlateDecode", b"/FlateDecodX"), "damaged.pdf")
+    assert str(caught.value) == "damaged.pdf: the PDF shows no text on its 1 page (an empty or damaged file?)"
 
 
 def test_a_pdf_encrypted_without_a_user_password_is_read() -> None:
@@ -272,4 +271,4 @@ def test_a_pdf_encrypted_without_a_user_password_is_read() -> None:
     writer.encrypt(user_password="", owner_password="owner", algorithm="AES-128")
     locked = io.BytesIO()
     writer.write(locked)
-    assert extract_pdf_text(locked.getvalue(), "owner-only.pdf").strip() == "Joint statement."
+    assert extract_pdf(locked.getvalue(), "owner-only.pdf").text.strip() == "Joint statement."
