@@ -9,7 +9,8 @@ predicted sentence is *located* in the gold text by its own text, and gets the s
   hyphenated at a line end (``coop-`` / ``eration``) all compare equal;
 * sentences are located in order: each is searched from the end of the previous match, so a sentence
   that occurs twice maps to its occurrences in turn;
-* a sentence found exactly within a window after that point is located there; one found further ahead is
+* a sentence found exactly within a window after that point is located there, unless the next sentence
+  overlaps that match (a running header found inside the body text); one found further ahead is
   accepted only when the next sentence follows it (a sentence dropped by the extraction), so that a
   running header repeating the title, found again somewhere in the body, does not swallow the text in
   between;
@@ -77,12 +78,19 @@ def locate_segments(segments: Sequence[Segment], gold_text: str) -> LocatedSegme
     """Give every segment the span of its text in ``gold_text`` (see the module's docstring)."""
     gold = text_key(gold_text)
     keys = [text_key(segment.text).text for segment in segments]
+    # For each segment, the key of the next one that is text rather than layout (a page number, a marker).
+    next_keys: list[str | None] = [None] * len(keys)
+    following: str | None = None
+    for index in range(len(keys) - 1, -1, -1):
+        next_keys[index] = following
+        if _is_text(keys[index]):
+            following = keys[index]
     located: list[Segment] = []
     unlocated = 0
     cursor = 0
     for index, segment in enumerate(segments):
         key = keys[index]
-        found = _locate(gold.text, key, cursor, keys[index + 1] if index + 1 < len(keys) else None)
+        found = _locate(gold.text, key, cursor, next_keys[index])
         if found is None:
             located.append(dataclasses.replace(segment, start=0, end=0))
             unlocated += 1
@@ -93,14 +101,22 @@ def locate_segments(segments: Sequence[Segment], gold_text: str) -> LocatedSegme
     return LocatedSegments(located, unlocated)
 
 
+def _is_text(key: str) -> bool:
+    # Text without a single letter (a page number, a footnote number, a rule of dashes) is layout.
+    return any(char.isalpha() for char in key)
+
+
 def _locate(gold: str, key: str, cursor: int, next_key: str | None) -> tuple[int, int] | None:
     """Where ``key`` is in ``gold`` at or after ``cursor``: ``[start, end)`` in key characters, or None."""
-    # Text without a single letter (a page number, a footnote number, a rule of dashes) is layout.
-    if not any(char.isalpha() for char in key):
+    if not _is_text(key):
         return None
     window_end = cursor + len(key) + WINDOW_SLACK
     position = gold.find(key, cursor, window_end)
     if position >= 0:
+        # A running header repeating the title is found inside the next sentence when the body uses the
+        # title's words: a match that the next sentence runs across is not this sentence's own text.
+        if next_key is not None and _runs_across(gold, next_key, cursor, position + len(key)):
+            return None
         return position, position + len(key)
     position = gold.find(key, cursor)
     if position >= 0 and (
@@ -108,6 +124,16 @@ def _locate(gold: str, key: str, cursor: int, next_key: str | None) -> tuple[int
     ):
         return position, position + len(key)
     return _approximate(gold, key, cursor, cursor + 2 * len(key) + WINDOW_SLACK)
+
+
+def _runs_across(gold: str, key: str, start: int, end: int) -> bool:
+    """Does ``key`` occur in ``gold`` starting in ``[start, end)`` and ending after ``end``?"""
+    position = gold.find(key, start, end + len(key) - 1)
+    while position >= 0:
+        if position + len(key) > end:
+            return True
+        position = gold.find(key, position + 1, end + len(key) - 1)
+    return False
 
 
 def _approximate(gold: str, key: str, start: int, end: int) -> tuple[int, int] | None:
