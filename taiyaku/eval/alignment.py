@@ -11,6 +11,10 @@ unit a line: ``ja_start ja_end en_start en_end``, character offsets into the two
    documents of a set (micro-average);
 4. a gold unit is *unmapped* when no predicted sentence maps to it on one side or the other.
 
+A document aligned from PDFs (``ja.pdf`` / ``en.pdf`` of a rendition) is scored the same way once each of its
+sentences has been located in ``ja.txt`` / ``en.txt`` by its text (:mod:`taiyaku.eval.located`);
+:class:`PdfLocation` counts the sentences that could not be.
+
 A bead is *correct* (for the reliability table) when it links something and all its links are gold; a
 1-0 or 0-1 bead is correct when its sentences map to no gold unit.
 """

@@ -13,8 +13,9 @@ Layouts (:data:`LAYOUTS`):
 * ``a4-single``: A4, one justified column; running header with the document title over a rule, footer
   with the page number;
 * ``letter-two-column``: US Letter, two justified columns, page number in the footer;
-* ``a4-footnotes``: A4, one column; every third long paragraph carries a superscript footnote marker
-  and its footnote sits at the bottom of the page, in a smaller font under a short rule; page numbers.
+* ``a4-footnotes``: A4, one column; the first long paragraph and every third one after it carry a
+  superscript footnote marker, and the footnote sits at the bottom of the page, in a smaller font under a
+  short rule; page numbers.
 
 Every rendition is deterministic: reportlab's ``invariant`` mode fixes the creation date and document id,
 so the same text and layout give the same bytes.
@@ -57,7 +58,8 @@ _SENTENCE_END = frozenset("。．！？.!?…")
 _CLOSERS = frozenset("」』）)\"'”’】〕")
 # A line longer than this is body text even without a terminal (a list item, a caption-like sentence).
 _HEADING_MAX_CHARS = {"ja": 60, "en": 120}
-# Footnotes: every third paragraph at least this long carries one.
+# Footnotes: the first paragraph at least this long carries one, and every third such paragraph after it (so a
+# news article, one long paragraph under its headline, has its footnote too).
 _FOOTNOTE_EVERY = 3
 _FOOTNOTE_MIN_CHARS = {"ja": 60, "en": 160}
 _FOOTNOTES_PER_PAGE = 4
@@ -226,8 +228,8 @@ def _paragraphs(text: str, lang: Lang, layout: Layout, footnotes: _Footnotes) ->
         anchor: Flowable | None = None
         if layout.footnotes and len(line) >= _FOOTNOTE_MIN_CHARS[lang]:
             long_paragraphs += 1
-            if long_paragraphs % _FOOTNOTE_EVERY == 0:
-                number = long_paragraphs // _FOOTNOTE_EVERY
+            if long_paragraphs % _FOOTNOTE_EVERY == 1:
+                number = long_paragraphs // _FOOTNOTE_EVERY + 1
                 text_markup += f"<super>{number}</super>"
                 anchor = _FootnoteAnchor(footnotes, number)
         story.append(Paragraph(text_markup, styles["body"]))
