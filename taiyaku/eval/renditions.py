@@ -240,31 +240,38 @@ def _paragraphs(text: str, lang: Lang, layout: Layout, footnotes: _Footnotes) ->
     return story
 
 
-def _page_decoration(
+def _page_furniture(
     layout: Layout, lang: Lang, title: str, footnotes: _Footnotes, body_left: float, body_width: float
-) -> Callable[[Canvas, Any], None]:
+) -> tuple[Callable[[Canvas, Any], None], Callable[[Canvas, Any], None]]:
+    """What is drawn on every page before its body (the running header) and after it (the footnotes, which
+    are known only once the page's flowables are placed, and the page number), in that content order."""
     width, height = layout.page_size
     header_style = ParagraphStyle("header", fontName=SMALL_FONT[lang], fontSize=8.5, leading=10, wordWrap="CJK")
 
-    def decorate(canvas: Canvas, doc: Any) -> None:
+    def page_head(canvas: Canvas, doc: Any) -> None:
+        if not layout.header:
+            return
         canvas.saveState()
-        if layout.header:
-            top = height - layout.margin + 6
-            # A long title is cut, as running heads are: the header is a label, not text to translate.
-            limit = 40 if lang == "ja" else 80
-            label = title if len(title) <= limit else title[: limit - 1] + "…"
-            header = Paragraph(markup(label, lang), header_style)
-            header.wrapOn(canvas, body_width, 20)
-            header.drawOn(canvas, body_left, top)
-            canvas.setLineWidth(0.5)
-            canvas.line(body_left, top - 4, body_left + body_width, top - 4)
+        top = height - layout.margin + 6
+        # A long title is cut, as running heads are: the header is a label, not text to translate.
+        limit = 40 if lang == "ja" else 80
+        label = title if len(title) <= limit else title[: limit - 1] + "…"
+        header = Paragraph(markup(label, lang), header_style)
+        header.wrapOn(canvas, body_width, 20)
+        header.drawOn(canvas, body_left, top)
+        canvas.setLineWidth(0.5)
+        canvas.line(body_left, top - 4, body_left + body_width, top - 4)
+        canvas.restoreState()
+
+    def page_foot(canvas: Canvas, doc: Any) -> None:
+        if layout.footnotes:
+            footnotes.draw(canvas, body_left, layout.margin, body_width)
+        canvas.saveState()
         canvas.setFont(SMALL_FONT[lang], 9)
         canvas.drawCentredString(width / 2, layout.margin - _FOOTER_SPACE + 6, str(canvas.getPageNumber()))
         canvas.restoreState()
-        if layout.footnotes:
-            footnotes.draw(canvas, body_left, layout.margin, body_width)
 
-    return decorate
+    return page_head, page_foot
 
 
 def render_pdf(text: str, lang: Lang, layout_name: str, title: str | None = None) -> bytes:
@@ -312,9 +319,8 @@ def _typeset(text: str, lang: Lang, layout: Layout, title: str | None) -> tuple[
         creator="taiyaku",
         lang=lang,
     )
-    decorate = _page_decoration(layout, lang, title, footnotes, body_left, body_width)
-    # onPageEnd: the footnotes of a page are known only once its flowables are drawn.
-    doc.addPageTemplates([PageTemplate(id=layout.name, frames=frames, onPageEnd=decorate)])
+    page_head, page_foot = _page_furniture(layout, lang, title, footnotes, body_left, body_width)
+    doc.addPageTemplates([PageTemplate(id=layout.name, frames=frames, onPage=page_head, onPageEnd=page_foot)])
     doc.build(_paragraphs(text, lang, layout, footnotes))
     return buffer.getvalue(), int(doc.page)
 
