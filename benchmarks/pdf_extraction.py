@@ -160,6 +160,8 @@ def long_pair_run(scale_dir: Path, tmp: Path) -> None:
         f"   in process: {total:.1f}s ({stages}); extraction (pull) {pull / total:.0%} of the run, "
         f"{(ja_pages + en_pages) / pull:.1f} pages/s; link F1 {EvalReport('long', [score]).f1:.4f}"
     )
+    text_score, _ = evaluate_document(doc, inputs="text")
+    print(f"   the same pair from its text files: link F1 {EvalReport('long', [text_score]).f1:.4f}")
     started = time.perf_counter()
     command = [str(TAIYAKU), "align", "--ja", str(doc / "ja.pdf"), "--en", str(doc / "en.pdf")]
     done = subprocess.run([*command, "--out", str(tmp / "long-out")], capture_output=True, text=True, check=False)
