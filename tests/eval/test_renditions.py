@@ -207,3 +207,11 @@ def test_render_set_writes_a_scorable_copy_and_never_into_the_set(tmp_path: Path
     assert sorted(p.name for p in (set_dir / "doc1").iterdir()) == ["en.txt", "gold.tsv", "ja.txt"]
     with pytest.raises(TaiyakuError, match="no such document: doc9"):
         render_set(set_dir, out, "a4-single", documents=["doc9"])
+
+
+def test_the_command_offers_exactly_the_layouts_there_are() -> None:
+    from taiyaku.cli import build_parser
+
+    commands = next(a for a in build_parser()._actions if a.dest == "command").choices
+    layout = next(a for a in commands["render-pdf"]._actions if a.dest == "layout")  # type: ignore[index]
+    assert list(layout.choices) == list(LAYOUTS)
