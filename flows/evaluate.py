@@ -22,15 +22,18 @@ evaluate_document = task(cache_policy=NO_CACHE, task_run_name="evaluate-{doc_dir
 
 
 @flow(name="taiyaku-eval", log_prints=False)
-def evaluate_set(set_dir: str, out_dir: str | None = None) -> alignment.EvalReport:
+def evaluate_set(
+    set_dir: str, out_dir: str | None = None, inputs: pipeline.EvalInputs = "auto"
+) -> alignment.EvalReport:
     """Align every document of ``set_dir`` with the real pipeline, score it against gold, and (with
     ``out_dir``) write ``out_dir/<doc>/corpus.jsonl`` and ``out_dir/report.json`` (the figures, with the
-    reliability table)."""
+    reliability table).  ``inputs``: the text files, the PDFs (a rendition), or PDFs where a document has
+    both (:func:`taiyaku.pipeline.evaluate_document`)."""
     root = Path(set_dir)
     out = Path(out_dir) if out_dir else None
     report = alignment.EvalReport(root.name)
     for doc_dir in alignment.set_documents(root):
-        score, seconds = evaluate_document(doc_dir, out)
+        score, seconds = evaluate_document(doc_dir, out, inputs=inputs)
         alignment.add_document(report, score, seconds)
     if out is not None:
         # Timings are left out on purpose: the same set and version give the same report bytes.

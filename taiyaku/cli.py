@@ -166,8 +166,21 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from flows.evaluate import evaluate_set
     from taiyaku.eval.alignment import format_report
 
-    report = evaluate_set(args.set_dir, args.out)
+    report = evaluate_set(args.set_dir, args.out, args.inputs)
     print(format_report(report))
+    return 0
+
+
+def cmd_render_pdf(args: argparse.Namespace) -> int:
+    from taiyaku.eval.renditions import render_set
+
+    rendered = render_set(Path(args.set_dir), Path(args.out_dir), args.layout, args.documents, args.limit)
+    ja_pages = sum(r.ja_pages for r in rendered)
+    en_pages = sum(r.en_pages for r in rendered)
+    print(
+        f"{args.out_dir}: {len(rendered)} documents of {Path(args.set_dir).name} rendered as {args.layout} "
+        f"({ja_pages} Japanese pages, {en_pages} English pages); score them with `taiyaku eval {args.out_dir}`"
+    )
     return 0
 
 
@@ -353,7 +366,33 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = commands.add_parser("eval", help="measure alignment quality on a gold set (../shared/eval/<set>)")
     evaluate.add_argument("set_dir", metavar="SET_DIR", help="a folder of <doc>/ja.txt, en.txt, gold.tsv")
     evaluate.add_argument("--out", metavar="PRED_DIR", help="also write PRED_DIR/<doc>/corpus.jsonl")
+    evaluate.add_argument(
+        "--inputs",
+        choices=["auto", "text", "pdf"],
+        default="auto",
+        help="align ja.txt/en.txt, or ja.pdf/en.pdf scored against the text gold (auto: the PDFs where a "
+        "document has both, as a `taiyaku render-pdf` rendition does)",
+    )
     evaluate.set_defaults(handler=cmd_eval)
+
+    render = commands.add_parser(
+        "render-pdf",
+        help="typeset a gold set as PDFs in a realistic layout, to measure alignment from PDF input",
+        description="Render every document of a gold set into OUT_DIR/<doc>/ja.pdf and en.pdf (with copies "
+        "of ja.txt, en.txt and gold.tsv), then score them with `taiyaku eval OUT_DIR`.",
+    )
+    render.add_argument("set_dir", metavar="SET_DIR", help="a folder of <doc>/ja.txt, en.txt, gold.tsv")
+    render.add_argument("out_dir", metavar="OUT_DIR", help="where to write the rendition (not inside SET_DIR)")
+    render.add_argument(
+        "--layout",
+        required=True,
+        choices=["a4-single", "letter-two-column", "a4-footnotes"],
+        help="a4-single: A4, running header and page numbers; letter-two-column: Letter, two columns; "
+        "a4-footnotes: A4 with footnotes at the page bottom",
+    )
+    render.add_argument("--documents", nargs="+", metavar="DOC", help="only these documents of the set")
+    render.add_argument("--limit", type=_positive(int), metavar="N", help="only the first N documents")
+    render.set_defaults(handler=cmd_render_pdf)
 
     check = commands.add_parser("check", help="re-check a published (or hand-edited) corpus against a glossary")
     check.add_argument("corpus", metavar="CORPUS", help="corpus.jsonl or corpus.tmx")

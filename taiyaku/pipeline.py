@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ParamSpec, Protocol, TypeVar
+from typing import Literal, ParamSpec, Protocol, TypeVar
 
 from taiyaku import align, normalize, segment, sources, terms
 from taiyaku.align import CorrectedAlignment
@@ -32,11 +32,13 @@ from taiyaku.eval.alignment import (
     STAGES,
     DocumentScore,
     EvalReport,
+    PdfLocation,
     add_document,
     load_gold,
     score_document,
     set_documents,
 )
+from taiyaku.eval.located import locate_segments
 from taiyaku.io import atomic_write
 from taiyaku.model import (
     Bead,
@@ -52,7 +54,7 @@ from taiyaku.model import (
 )
 from taiyaku.normalize.language import verify_language
 from taiyaku.publish import Publication, publish
-from taiyaku.publish.corpus import read_corpus, render_jsonl
+from taiyaku.publish.corpus import read_corpus, read_utf8, render_jsonl
 from taiyaku.publish.records import bead_records
 from taiyaku.sources.fetch import DEFAULT_LIMITS, FetchLimits
 from taiyaku.terms.glossary import Glossary
@@ -328,29 +330,49 @@ class StepTimer:
             self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - start
 
 
+# Which files of a gold document ``taiyaku eval`` aligns: "auto" takes ja.pdf / en.pdf where both exist
+# (a rendition made by ``taiyaku render-pdf``) and the text files otherwise.
+EvalInputs = Literal["auto", "text", "pdf"]
+EVAL_INPUTS: tuple[EvalInputs, ...] = ("auto", "text", "pdf")
+
+
 def evaluate_document(
-    doc_dir: Path, out_dir: Path | None = None, run: StepRunner = call_directly
+    doc_dir: Path, out_dir: Path | None = None, run: StepRunner = call_directly, inputs: EvalInputs = "auto"
 ) -> tuple[DocumentScore, dict[str, float]]:
     """Align one document of a gold set with the pipeline, score it, and (with ``out_dir``) write
-    ``out_dir/<doc>/corpus.jsonl``.  Returns the score and the seconds per stage."""
+    ``out_dir/<doc>/corpus.jsonl``.  Returns the score and the seconds per stage.
+
+    From PDFs (``inputs="pdf"``, or ``"auto"`` when ``ja.pdf`` and ``en.pdf`` exist) the sentences are
+    located in ``ja.txt`` / ``en.txt`` by their text and scored at those spans (:mod:`taiyaku.eval.located`);
+    the published ``corpus.jsonl`` keeps their spans into the PDFs' text layers.
+    """
     gold = load_gold(doc_dir / "gold.tsv")
+    from_pdf = inputs == "pdf" or (
+        inputs == "auto" and (doc_dir / "ja.pdf").is_file() and (doc_dir / "en.pdf").is_file()
+    )
+    suffix = "pdf" if from_pdf else "txt"
     timer = StepTimer(run)
-    aligned = align_sources(str(doc_dir / "ja.txt"), str(doc_dir / "en.txt"), run=timer)
+    aligned = align_sources(str(doc_dir / f"ja.{suffix}"), str(doc_dir / f"en.{suffix}"), run=timer)
     beads = aligned.alignment.beads
     if out_dir is not None:
         with timer.timing("publish"):
             atomic_write(
                 out_dir / doc_dir.name / "corpus.jsonl", render_jsonl(bead_records(beads, aligned.ja, aligned.en))
             )
-    return score_document(doc_dir.name, gold, beads, aligned.ja, aligned.en), timer.seconds
+    if not from_pdf:
+        return score_document(doc_dir.name, gold, beads, aligned.ja, aligned.en), timer.seconds
+    ja = locate_segments(aligned.ja, read_utf8(doc_dir / "ja.txt", "the Japanese gold text"))
+    en = locate_segments(aligned.en, read_utf8(doc_dir / "en.txt", "the English gold text"))
+    location = PdfLocation(len(ja.segments), len(en.segments), ja.unlocated, en.unlocated)
+    return score_document(doc_dir.name, gold, beads, ja.segments, en.segments, location), timer.seconds
 
 
-def evaluate_set(set_dir: Path, out_dir: Path | None = None) -> EvalReport:
+def evaluate_set(set_dir: Path, out_dir: Path | None = None, inputs: EvalInputs = "auto") -> EvalReport:
     """Evaluate every document of a set in this process, without Prefect (``taiyaku eval`` runs the flow
     :func:`flows.evaluate.evaluate_set`, which calls :func:`evaluate_document` as a task per document)."""
     report = EvalReport(set_dir.name)
     for doc_dir in set_documents(set_dir):
-        score, seconds = evaluate_document(doc_dir, out_dir)
+        score, seconds = evaluate_document(doc_dir, out_dir, inputs=inputs)
         add_document(report, score, seconds)
     return report
 
@@ -384,8 +406,10 @@ def check_corpus(corpus_path: str | Path, glossary_path: str | Path | None) -> l
 
 
 __all__ = [
+    "EVAL_INPUTS",
     "STAGES",
     "AlignedSources",
+    "EvalInputs",
     "PairJob",
     "StepRunner",
     "StepTimer",

@@ -11,6 +11,10 @@ unit a line: ``ja_start ja_end en_start en_end``, character offsets into the two
    documents of a set (micro-average);
 4. a gold unit is *unmapped* when no predicted sentence maps to it on one side or the other.
 
+A document aligned from PDFs (``ja.pdf`` / ``en.pdf`` of a rendition) is scored the same way once each of its
+sentences has been located in ``ja.txt`` / ``en.txt`` by its text (:mod:`taiyaku.eval.located`);
+:class:`PdfLocation` counts the sentences that could not be.
+
 A bead is *correct* (for the reliability table) when it links something and all its links are gold; a
 1-0 or 0-1 bead is correct when its sentences map to no gold unit.
 """
@@ -98,6 +102,17 @@ class BeadOutcome:
 
 
 @dataclass(frozen=True)
+class PdfLocation:
+    """A document aligned from its PDFs: its sentences per side, and how many of them could not be located
+    in the gold text (:mod:`taiyaku.eval.located`; footnotes, headers, text the extraction garbled)."""
+
+    ja_sentences: int
+    en_sentences: int
+    ja_unlocated: int
+    en_unlocated: int
+
+
+@dataclass(frozen=True)
 class DocumentScore:
     name: str
     gold_units: int
@@ -105,10 +120,16 @@ class DocumentScore:
     correct_links: int
     unmapped_units: int
     beads: tuple[BeadOutcome, ...]
+    pdf: PdfLocation | None = None  # None: aligned from the text files themselves
 
 
 def score_document(
-    name: str, gold: Sequence[GoldUnit], beads: Sequence[Bead], ja: Sequence[Segment], en: Sequence[Segment]
+    name: str,
+    gold: Sequence[GoldUnit],
+    beads: Sequence[Bead],
+    ja: Sequence[Segment],
+    en: Sequence[Segment],
+    pdf: PdfLocation | None = None,
 ) -> DocumentScore:
     ja_units = map_spans([(s.start, s.end) for s in ja], [u.ja for u in gold])
     en_units = map_spans([(s.start, s.end) for s in en], [u.en for u in gold])
@@ -126,7 +147,7 @@ def score_document(
     seen_en = {u for units in en_units for u in units}
     unmapped = sum(1 for k in range(len(gold)) if k not in seen_ja or k not in seen_en)
     correct_links = sum(1 for u, v in predicted if u == v)
-    return DocumentScore(name, len(gold), len(predicted), correct_links, unmapped, tuple(outcomes))
+    return DocumentScore(name, len(gold), len(predicted), correct_links, unmapped, tuple(outcomes), pdf)
 
 
 @dataclass
@@ -156,6 +177,10 @@ class EvalReport:
     @property
     def unmapped_rate(self) -> float:
         return sum(d.unmapped_units for d in self.documents) / self.gold_units if self.gold_units else 0.0
+
+    def pdf_locations(self) -> list[PdfLocation]:
+        """The documents aligned from PDFs (:class:`PdfLocation` of each)."""
+        return [d.pdf for d in self.documents if d.pdf is not None]
 
     def outcomes(self) -> list[BeadOutcome]:
         return [b for d in self.documents for b in d.beads]
@@ -207,7 +232,7 @@ def report_dict(report: EvalReport) -> dict[str, object]:
     """The evaluation as ``PRED_DIR/report.json`` states it (``taiyaku eval --out``)."""
     high_count, high_accuracy = report.high_confidence_accuracy(0.9)
     caught, bothered = report.review_figures(REVIEW_THRESHOLD)
-    return {
+    figures: dict[str, object] = {
         "set": report.set_name,
         "documents": len(report.documents),
         "gold_units": report.gold_units,
@@ -227,6 +252,31 @@ def report_dict(report: EvalReport) -> dict[str, object]:
             "correct_beads_flagged": round(bothered, 4),
         },
     }
+    located = report.pdf_locations()
+    if located:  # only for PDF inputs: the report of a text set keeps its bytes
+        figures["pdf_inputs"] = {
+            "documents": len(located),
+            "sentences": {"ja": sum(p.ja_sentences for p in located), "en": sum(p.en_sentences for p in located)},
+            "unlocated_sentences": {
+                "ja": sum(p.ja_unlocated for p in located),
+                "en": sum(p.en_unlocated for p in located),
+            },
+        }
+    return figures
+
+
+def _pdf_line(located: Sequence[PdfLocation]) -> str:
+    parts = []
+    for side, sentences, unlocated in (
+        ("ja", sum(p.ja_sentences for p in located), sum(p.ja_unlocated for p in located)),
+        ("en", sum(p.en_sentences for p in located), sum(p.en_unlocated for p in located)),
+    ):
+        share = unlocated / sentences if sentences else 0.0
+        parts.append(f"{side} {unlocated} of {sentences} ({share:.1%})")
+    return (
+        f"PDF inputs: {len(located)} documents aligned from ja.pdf / en.pdf; sentences not found in the gold "
+        "text (footnotes, headers, garbled): " + ", ".join(parts)
+    )
 
 
 def format_report(report: EvalReport) -> str:
@@ -235,6 +285,7 @@ def format_report(report: EvalReport) -> str:
         f"set {report.set_name}: {len(report.documents)} documents, {report.gold_units} gold units",
         f"link precision {report.precision:.4f}  recall {report.recall:.4f}  F1 {report.f1:.4f}",
         f"unmapped units {sum(d.unmapped_units for d in report.documents)} ({report.unmapped_rate:.2%})",
+        *([_pdf_line(report.pdf_locations())] if report.pdf_locations() else []),
         "bead types: " + ", ".join(f"{t} {c}" for t, c in sorted(report.bead_types().items())),
         "reliability (score bin: beads, accuracy):",
     ]
