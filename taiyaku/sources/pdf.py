@@ -50,6 +50,13 @@ _CELL_GAP = 2.0
 _BOLD_WEIGHT = 600
 
 
+# A footnote reference mark: one of these, set at most this fraction of the line's size and raised by at
+# least this fraction of it.
+_REFERENCE_MARKS = frozenset("0123456789*†‡§¹²³⁴⁵⁶⁷⁸⁹⁰")
+_MARK_SIZE = 0.85
+_MARK_RAISE = 0.2
+
+
 @dataclass(slots=True)
 class _Glyph:
     char: str
@@ -120,6 +127,7 @@ def _extract(document: pdfium.PdfDocument, where: str) -> ExtractedPdf:
             glyphs = [_turned(glyph, width) for glyph in glyphs]
         page_lines: list[str] = []
         for line_glyphs in _split_lines(glyphs):
+            line_glyphs = _without_reference_marks(line_glyphs)
             text = "".join(glyph.char for glyph in line_glyphs)
             shown = [glyph for glyph in line_glyphs if glyph.glyph]
             line = LayoutLine(
@@ -293,6 +301,27 @@ def _split_lines(glyphs: list[_Glyph]) -> Iterator[list[_Glyph]]:
             line.append(glyph)
     if last is not None:
         yield _trimmed(line)
+
+
+def _without_reference_marks(line: list[_Glyph]) -> list[_Glyph]:
+    """The line without its footnote reference marks: small raised digits or daggers after a word ("old.¹")
+    belong to no sentence, and glued to one they break it ("old.1 It was") for the aligner and the corpus."""
+    shown = [glyph for glyph in line if glyph.glyph]
+    if len(shown) < 4:
+        return line
+    size = statistics.median(glyph.size for glyph in shown)
+    baseline = statistics.median(glyph.baseline for glyph in shown)
+    kept = [
+        glyph
+        for glyph in line
+        if not (
+            glyph.glyph
+            and glyph.char in _REFERENCE_MARKS
+            and glyph.size <= _MARK_SIZE * size
+            and baseline - glyph.baseline >= _MARK_RAISE * size
+        )
+    ]
+    return kept
 
 
 def _trimmed(line: list[_Glyph]) -> list[_Glyph]:

@@ -97,7 +97,8 @@ def test_every_block_character_points_into_the_extracted_text() -> None:
 
 
 def test_footnotes_follow_the_page_body_and_never_cut_a_paragraph() -> None:
-    story = paragraphs(EN * 8, "en")
+    # The first paragraph carries a reference mark (a small raised "1"): it belongs to no sentence.
+    story = paragraphs([EN[0] + "<super>1</super>", *EN[1:], *(EN * 7)], "en")
     notes = {1: ["1 Held at the Ministry of Foreign Affairs, Tokyo."], 2: ["2 The list of participants is attached."]}
     raw = build_pdf(story, footnotes=notes)
     blocks, extraction, _ = blocks_of(raw, "en")
