@@ -23,7 +23,10 @@ from sudachipy import Morpheme, SplitMode
 from taiyaku.model import Lang
 
 # What cannot start a Japanese sentence, whatever the part of speech says.
-_JA_NEVER_FIRST = frozenset("ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶーゝゞヽヾ々、。，．）」』】〕〉》")
+_JA_NEVER_FIRST = frozenset(
+    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶーゝゞヽヾ々、。，．,.：；:;！？!?）)」』】〕〉》］]"
+)
+_JA_AUXILIARY_VERBS = frozenset({"する", "いる", "ある", "おる"})
 _JA_MID_SENTENCE_POS = ("助詞", "助動詞")
 # Sudachi reads a sentence-initial だが / だから / でも as an auxiliary (+ particle); they are conjunctions there.
 _JA_CONJUNCTIONS = (
@@ -129,19 +132,29 @@ def japanese_morphemes(text: str, mode: SplitMode = SplitMode.C) -> Iterator[Mor
 
 def starts_mid_sentence(text: str, lang: Lang) -> bool:
     """Does ``text`` start in the middle of a sentence?  English: with a lower-case letter; Japanese: with a
-    particle or an auxiliary (SudachiPy's part of speech), a small kana, a prolonged sound mark or closing
-    punctuation.  The PDF layout analysis joins such a line to the one above it; the aligner flags a bead
-    that starts so (:mod:`taiyaku.align.fragments`)."""
+    particle, an auxiliary or a non-independent する/いる/ある (SudachiPy's part of speech), a small kana, a
+    prolonged sound mark or closing punctuation.  The PDF layout analysis joins such a line to the one above
+    it; the aligner flags a bead that starts so (:mod:`taiyaku.align.fragments`)."""
     stripped = text.lstrip()
     if not stripped:
         return False
-    first = stripped[0]
     if lang == "en":
-        return first.isalpha() and first.islower()  # a URL or code too: never a sentence of running text
-    if first in _JA_NEVER_FIRST:
+        # The first letter or digit, past quotes and brackets ("<was T10 2004>", "(a) meet ..."): a URL or
+        # code starts lower-case too, and is no sentence of running text either.
+        first = next((char for char in stripped if char.isalnum()), "")
+        return first.isalpha() and first.islower()
+    if stripped[0] in _JA_NEVER_FIRST:
         return True
     if stripped.startswith(_JA_CONJUNCTIONS):
         return False
     for morpheme in japanese_morphemes(stripped[:16]):
-        return str(morpheme.part_of_speech()[0]).startswith(_JA_MID_SENTENCE_POS)
+        part_of_speech = morpheme.part_of_speech()
+        if str(part_of_speech[0]).startswith(_JA_MID_SENTENCE_POS):
+            return True
+        # し(た), い(る), あ(る): a verb Sudachi tags non-independent, cut from the word it ends.
+        return (
+            part_of_speech[0] == "動詞"
+            and part_of_speech[1] == "非自立可能"
+            and morpheme.dictionary_form() in _JA_AUXILIARY_VERBS
+        )
     return False

@@ -5,14 +5,14 @@ that was not rejoined, a paragraph split by a page break or a figure.  The align
 happily as sentences, often with a high posterior; the pair is still broken training data.  A bead is a
 *fragment* when one of its sides
 
-* starts in the middle of a sentence: English with a lower-case letter; Japanese with a particle or an
-  auxiliary (GiNZA's SudachiPy part of speech), a small kana, a prolonged sound mark or closing
-  punctuation;
+* starts in the middle of a sentence (:func:`taiyaku.nlp.starts_mid_sentence`): English with a lower-case
+  letter; Japanese with a particle or an auxiliary (SudachiPy's part of speech), a small kana, a
+  prolonged sound mark or closing punctuation;
 * or ends in the middle of one: the sentence after it starts mid-sentence (the cut is between them), or its
   last word cannot end a sentence: a comma or an opening bracket; in English an article, a preposition, a
-  conjunction or an auxiliary ("of", "the", "and"), or a word broken by a hyphen; in Japanese a particle
-  other than a sentence-final one ("の", "を", "に", "が"...).  A missing full stop alone is no evidence:
-  list entries, captions and names end without one.
+  conjunction or an auxiliary ("of", "the", "and"), or a word broken by a hyphen; in Japanese (outside
+  headings: "…について" is a title) a particle other than a sentence-final one ("の", "を", "に"...).
+  A missing full stop alone is no evidence: list entries, captions and names end without one.
 
 Fragments are flagged ``fragment`` and their score is capped at :data:`FRAGMENT_SCORE`, below the review
 threshold: the report lists them first, under "extraction problems".  Reviewer beads are never touched.
@@ -57,13 +57,13 @@ def ends_mid_sentence(segment: Segment, following: Segment | None) -> bool:
         return False
     if stripped[-1] in _NEVER_LAST:
         return True
-    if segment.kind != BlockKind.PARAGRAPH:
-        return False  # a title may end with a particle or a preposition: "…について", "…とは", "Notes on"
     if segment.lang == "en":
         words = stripped.split()
         return len(words) >= 2 and (
             words[-1].lower() in _EN_NEVER_LAST or _EN_HYPHEN_END_RE.search(stripped) is not None
         )
+    if segment.kind != BlockKind.PARAGRAPH:
+        return False  # a Japanese title may end with a particle: "…について", "…とは"
     tail = list(japanese_morphemes(stripped[-16:]))
     if not tail:
         return False

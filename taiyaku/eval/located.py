@@ -17,7 +17,8 @@ predicted sentence is *located* in the gold text by its own text, and gets the s
 * otherwise the sentence's text is matched approximately within that window (blocks of at least
   :data:`MIN_BLOCK` characters in the same order, :mod:`difflib`): a sentence that carries extra text
   (a footnote marker, a header glued to it) is located at the gold text it holds, when that is at least
-  half of it and the located stretch is not much longer than the sentence;
+  half of it and the located stretch is not much longer than the sentence (short sentences, titles and
+  names, are located exactly or not at all);
 * a sentence that cannot be located — a footnote, a header, a page number, text made only of digits and
   punctuation — maps to no gold unit (an empty span), and is counted.
 """
@@ -42,6 +43,10 @@ MIN_BLOCK = 3
 MIN_MATCHED_SHARE = 0.5
 # ... within a stretch of the gold at most this many times as long as the sentence's key (plus a little).
 MAX_STRETCH = 1.5
+# Shorter keys (a title, a name) are located exactly or not at all: a few characters in common with some
+# later text ("熊野(能)" against "松風(能)") are chance, and locating there would push every following
+# sentence past its own text.
+MIN_APPROXIMATE = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +142,8 @@ def _runs_across(gold: str, key: str, start: int, end: int) -> bool:
 
 
 def _approximate(gold: str, key: str, start: int, end: int) -> tuple[int, int] | None:
+    if len(key) < MIN_APPROXIMATE:
+        return None
     window = gold[start:end]
     matcher = SequenceMatcher(None, window, key, autojunk=False)
     blocks = [block for block in matcher.get_matching_blocks() if block.size >= MIN_BLOCK]

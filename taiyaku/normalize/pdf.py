@@ -5,24 +5,30 @@ The sources stage gives every line of a PDF with its box, baseline, font size an
 
 1. *Running headers, footers and page numbers*: a line in the top or bottom band of its page whose text
    (digits ignored when short) comes back in the same band on at least half of the pages (and two), or a
-   bare page number there, is dropped.
+   bare page number there, is dropped; in a one-page document, a line in the top band set smaller than
+   the body.
 2. *A page in the other language* (an English page inside the Japanese edition) is left out and reported.
 3. *Body text* is the font size most of the characters are set in.  *Footnotes* are the lines below the
    last body-size line of a page, set smaller; they become blocks of their own placed after the block
    that ends the page's body, so they never cut a paragraph that runs on to the next page.
-4. *Columns*: a page's lines are split at a vertical gutter that at most one line in ten crosses, with
-   lines on both sides; each column's right edge is the rightmost line end in it (or in the same column
-   of the other pages, for a page with only a few lines).
-5. *Joins*: a line continues on the next one when the next one is directly below it (no vertical gap
-   beyond the usual line pitch of its font size, horizontally overlapping), set in the same size and
-   weight, not indented as a new paragraph, not starting a list item, and the line reaches the right
-   edge of its column: the first word of the next line would not have fitted in the space left (the
-   test allows for justification and for proportional fonts).  The bracket, hyphen and Japanese
-   line-breaking rules of the plain-text analysis (:mod:`.layout`) apply as well.  A paragraph runs on from
-   the last line of a column (or page) to the first line of the next one under the same test.  Lines on
-   the same baseline (the cells of a table row, a sidebar beside the text) are never joined.
+4. *Text boxes*: lines set one under the other without a gap (same page and size, one usual line pitch
+   apart, overlapping and starting within a few font sizes of each other) form a box: a paragraph or more
+   of one column.  A box's right edge is where its column ends: its rightmost line end when most of its
+   lines reach near it; for a box that does not fill its column (two lines, a stack of short entries),
+   the edge of the nearest well-filled box starting at the same x, else the rightmost line end of the page.
+5. *Joins*: a line continues on the next one in its box when the next one is not indented as a new
+   paragraph, does not start a list item, and the line reaches the right edge of its column: the first
+   word of the next line would not have fitted in the space left (allowing for justification, proportional
+   fonts and, on a line that does not end a sentence, a ragged margin).  The weight may change (a bold
+   run-in).  The bracket, hyphen and Japanese line-breaking rules of the plain-text analysis
+   (:mod:`.layout`) apply as well, and a line below that cannot start a sentence (a particle, a lower-case
+   word) continues the one above.  A paragraph runs on from the last line of a box to the first line of
+   the next one where a column or a page ends, under the same test.  Lines on the same baseline (the
+   cells of a table row, a sidebar beside the text) are never joined.  Headings set one under the other
+   pass the edge test as easily as one wrapped heading: a heading line runs on only at the tightest line
+   step seen for its size (the space a paragraph adds after itself tells two headings apart).
 6. *Blocks*: joined like wrapped plain text (Japanese without a space, English with one, hyphenation
-   repaired), as headings when set at least 15 % larger than the body.
+   repaired), as headings when set at least 15 % larger than the body, or all in bold and short.
 
 Reading order is the order the PDF draws its lines in, which layout programs make the reading order of
 columns; a line that belongs to no column is read where it is drawn.
@@ -67,6 +73,10 @@ _FOOTNOTE_RATIO = 0.92
 _PARAGRAPH_GAP = 1.3
 # A line starting this many font sizes right of the previous one is indented (a new paragraph).
 _INDENT = 0.8
+# A box fills its column when this share of its lines (the last aside) ends within this fraction of its
+# width from its right edge.
+_FILLED_SHARE = 0.6
+_NEAR_EDGE = 0.15
 # How far (in font sizes) the margin of ragged-right text may lie beyond its longest line.
 _RAGGED_SLACK = 1.0
 # A page of at least this many letters with almost none of its side's script is in the other language.
@@ -96,8 +106,8 @@ def pdf_blocks(text: str, layout: DocumentLayout, lang: Lang) -> tuple[RawBlocks
     page_right: dict[int, float] = {}
     for line in kept:
         page_right[line.page] = max(page_right.get(line.page, line.x1), line.x1)
-    groups = _Analysis.of(main, lang, text, page_right).groups(main)
-    footnote_groups = _Analysis.of(footnotes, lang, text, page_right).groups(footnotes) if footnotes else []
+    groups = _Analysis.of(main, lang, text, page_right, body_size).groups(main)
+    footnote_groups = _Analysis.of(footnotes, lang, text, page_right, body_size).groups(footnotes) if footnotes else []
     ordered = _with_footnotes(groups, footnote_groups)
 
     rows = Counter((line.page, round(line.baseline)) for line in kept)
@@ -106,7 +116,9 @@ def pdf_blocks(text: str, layout: DocumentLayout, lang: Lang) -> tuple[RawBlocks
     for group, is_footnote in ordered:
         kind, mapped = wrapped_block([_text_line(line, text, lang) for line in group], text, lang)
         size = statistics.median(line.size for line in group)
-        if not is_footnote and size >= _HEADING_RATIO * body_size and len(mapped.text) <= 2 * HEADING_MAX_CHARS[lang]:
+        larger = size >= _HEADING_RATIO * body_size and len(mapped.text) <= 2 * HEADING_MAX_CHARS[lang]
+        bold = all(line.bold for line in group) and len(mapped.text) <= HEADING_MAX_CHARS[lang]
+        if not is_footnote and (larger or bold):
             kind = BlockKind.HEADING
         headings += kind == BlockKind.HEADING
         table_cells += len(group) == 1 and rows[(group[0].page, round(group[0].baseline))] > 1
@@ -160,12 +172,19 @@ def _running_furniture(text: str, layout: DocumentLayout, lines: list[LayoutLine
         if edge is not None:
             pages_with[(edge, header_key(text[line.start : line.end]))].add(line.page)
     needed = max(2, (pages + 1) // 2)
+    body_size = _body_size(text, lines)
     furniture: set[int] = set()
     for line, edge in keyed:
         if edge is None:
             continue
         raw = text[line.start : line.end]
-        if (pages >= 2 and len(pages_with[(edge, header_key(raw))]) >= needed) or is_bare_page_number(raw):
+        if pages >= 2:
+            running = len(pages_with[(edge, header_key(raw))]) >= needed
+        else:
+            # One page cannot show a line recurring: a header is then what sits in the top band in a
+            # smaller type than the body (a footnote in the bottom band is set small too, and is text).
+            running = edge == "top" and line.size <= _FOOTNOTE_RATIO * body_size
+        if running or is_bare_page_number(raw):
             furniture.add(id(line))
     return furniture
 
@@ -264,11 +283,15 @@ class _Analysis:
     text: str
     box_of: dict[int, _Box]
     pitch: dict[float, float]  # font size (rounded to 0.5) → usual baseline step
+    heading_size: float  # lines set at least this large are headings
+    leading: dict[float, float]  # font size (rounded to 0.5) → the tightest baseline step seen (plus a little)
 
     @classmethod
-    def of(cls, lines: list[LayoutLine], lang: Lang, text: str, page_right: dict[int, float]) -> _Analysis:
-        pitch = _pitches(lines)
-        return cls(lang, text, _boxes(lines, pitch, page_right), pitch)
+    def of(
+        cls, lines: list[LayoutLine], lang: Lang, text: str, page_right: dict[int, float], body_size: float
+    ) -> _Analysis:
+        pitch, leading = _pitches(lines)
+        return cls(lang, text, _boxes(lines, pitch, page_right), pitch, _HEADING_RATIO * body_size, leading)
 
     def groups(self, lines: list[LayoutLine]) -> list[list[LayoutLine]]:
         groups: list[list[LayoutLine]] = []
@@ -282,7 +305,9 @@ class _Analysis:
     def continues(self, line: LayoutLine, following: LayoutLine, first: LayoutLine) -> bool:
         """Does ``following`` continue the block whose first line is ``first`` and last line ``line``?"""
         size = max(line.size, following.size)
-        if abs(line.size - following.size) > _SAME_SIZE * size or line.bold != following.bold:
+        # A change of weight alone is no break: body text often opens with a bold run-in ("1. A single set
+        # of strong authentication and session" / "management controls. Such controls ...").
+        if abs(line.size - following.size) > _SAME_SIZE * size:
             return False
         box, next_box = self.box_of[id(line)], self.box_of[id(following)]
         step = following.baseline - line.baseline
@@ -311,6 +336,13 @@ class _Analysis:
             return True  # "脅威" / "となる人" in a narrow cell: the line below cannot start a sentence
         if WORD_HYPHEN_END_RE.search(current) and after[0].isalnum():
             return True
+        if line.size >= self.heading_size and following.baseline - line.baseline > self.leading.get(
+            _pitch_key(line.size), following.baseline - line.baseline
+        ):
+            # Headings set one under the other ("Kintetsu Station" / "Ikaruga-cho") pass the edge test as
+            # easily as one wrapped heading; what tells them apart is the space a paragraph adds after it:
+            # a heading runs on only at its size's tightest line step.
+            return False
         return self.reaches_edge(line, following, box)
 
     def reaches_edge(self, line: LayoutLine, following: LayoutLine, box: _Box) -> bool:
@@ -337,15 +369,18 @@ def _pitch_key(size: float) -> float:
     return round(size * 2) / 2
 
 
-def _pitches(lines: Sequence[LayoutLine]) -> dict[float, float]:
-    """The usual baseline step between consecutive lines of the same size, per size."""
+def _pitches(lines: Sequence[LayoutLine]) -> tuple[dict[float, float], dict[float, float]]:
+    """Per font size: the usual baseline step between consecutive lines, and the tightest one (the
+    leading inside a paragraph, plus half a point), from consecutive lines of the same size."""
     steps: defaultdict[float, Counter[float]] = defaultdict(Counter)
     for line, following in itertools.pairwise(lines):
         step = following.baseline - line.baseline
         same_size = abs(line.size - following.size) < 0.05 * line.size
         if following.page == line.page and same_size and 0.8 * line.size < step < 2.5 * line.size:
             steps[_pitch_key(line.size)][round(step * 2) / 2] += 1
-    return {size: counter.most_common(1)[0][0] for size, counter in steps.items()}
+    usual = {size: counter.most_common(1)[0][0] for size, counter in steps.items()}
+    tightest = {size: min(counter) + 0.5 for size, counter in steps.items()}
+    return usual, tightest
 
 
 def _boxes(lines: Sequence[LayoutLine], pitch: dict[float, float], page_right: dict[int, float]) -> dict[int, _Box]:
@@ -353,7 +388,8 @@ def _boxes(lines: Sequence[LayoutLine], pitch: dict[float, float], page_right: d
 
     A line joins the box of the line drawn before it when it sits right under it: same page and size, one
     usual line pitch lower (no paragraph gap), overlapping it and starting within a few font sizes of it.
-    A box of fewer than three lines cannot tell its column's edge (its longest line may be short): it
+    A box that does not fill its column cannot tell the column's edge (its longest line may be short): one
+    of fewer than three lines, or a stack of short lines (list entries, headings one under the other). It
     takes the edge of the nearest well-filled box starting at the same x on the same page (else on any
     page), when that edge is further right; without one, the rightmost line end of its page.
     """
@@ -374,16 +410,27 @@ def _boxes(lines: Sequence[LayoutLine], pitch: dict[float, float], page_right: d
                 members[-1].append(line)
                 continue
         members.append([line])
-    filled = [box for box in members if len(box) >= 3]
+    filled = [box for box in members if _fills_its_column(box)]
     box_of: dict[int, _Box] = {}
     for box in members:
         right = max(line.x1 for line in box)
-        if len(box) < 3:
+        if not _fills_its_column(box):
             right = max(right, _borrowed_edge(box, filled, page_right[box[0].page]))
         made = _Box(right, box[0].start, box[-1].start)
         for line in box:
             box_of[id(line)] = made
     return box_of
+
+
+def _fills_its_column(box: list[LayoutLine]) -> bool:
+    """Three lines or more, most of which (the last aside) end near the box's right edge: the lines of a
+    paragraph, justified or ragged, as opposed to a stack of short entries of all lengths."""
+    if len(box) < 3:
+        return False
+    left = min(line.x0 for line in box)
+    right = max(line.x1 for line in box)
+    near = sum(1 for line in box[:-1] if line.x1 >= right - _NEAR_EDGE * (right - left))
+    return near >= _FILLED_SHARE * (len(box) - 1)
 
 
 def _borrowed_edge(box: list[LayoutLine], filled: list[list[LayoutLine]], fallback: float) -> float:

@@ -343,7 +343,8 @@ def _lead_width(line: list[_Glyph]) -> float:
     shown = [glyph for glyph in line if glyph.glyph]
     first = shown[0]
     if unicodedata.east_asian_width(first.char) in "WF":
-        return first.x1 - first.x0
+        # A wide character takes a full em whatever its glyph's ink ("ま" inks 2/3 of it).
+        return max(first.x1 - first.x0, first.size)
     end = first.x1
     for glyph in line[line.index(first) + 1 :]:
         if not glyph.glyph or unicodedata.east_asian_width(glyph.char) in "WF":

@@ -24,6 +24,9 @@ def segment(text: str, lang: Lang, index: int = 0, block: str = "b0", kind: Bloc
         ("ーネットガバナンスを支持する。", "ja", True),  # a prolonged sound mark
         ("」と述べた。", "ja", True),  # closing punctuation
         ("両国は協力を強化することで一致した。", "ja", False),
+        ("していることを確認した。", "ja", True),  # the し of した, cut from its verb
+        ("<was T10 2004 A10 – Insecure Configuration Management>", "en", True),
+        ("?", "ja", True),
         ("だが、これによってリスクA2とA3の順位を入れ替えました。", "ja", False),  # a conjunction, not an auxiliary
         ("ですので、明日も全力です。", "ja", False),
     ],
@@ -40,7 +43,7 @@ def test_starts_mid_sentence(text: str, lang: Lang, expected: bool) -> None:
         ("Both sides agreed to strengthen their cooperation in the", "en", BlockKind.PARAGRAPH, True),
         ("Both sides agreed to strengthen their cooperation on infra-", "en", BlockKind.PARAGRAPH, True),
         ("The participants discussed cloud computing,", "en", BlockKind.PARAGRAPH, True),
-        ("Notes on the", "en", BlockKind.HEADING, False),  # titles may end so
+        ("Redirects and", "en", BlockKind.HEADING, True),  # a table heading cut after "and"
         ("多様な組織のために、最も重大なウェブアプリケーションの", "ja", BlockKind.PARAGRAPH, True),
         ("両国は、開発途上国における能力構築を支援するため、", "ja", BlockKind.PARAGRAPH, True),
         ("第一期生について", "ja", BlockKind.HEADING, False),
