@@ -17,7 +17,16 @@ from importlib import metadata
 import jinja2
 
 from taiyaku import __version__
-from taiyaku.model import REVIEW_THRESHOLD, BeadRecord, Correction, Finding, Provenance, Severity, UnreadableCorrection
+from taiyaku.model import (
+    REVIEW_THRESHOLD,
+    BeadRecord,
+    Correction,
+    DecidedFinding,
+    Finding,
+    Provenance,
+    Severity,
+    UnreadableCorrection,
+)
 
 # Distributions whose versions decide the output; recorded so a corpus can be reproduced.
 TOOL_DISTRIBUTIONS = ("prefect", "spacy", "ja-ginza", "ginza", "sudachipy", "sudachidict-core", "sacrebleu")
@@ -50,6 +59,9 @@ class Review:
     unmatched_corrections: Sequence[Correction] = ()
     # Lines of the corrections file that could not be read: skipped by the run, listed for repair.
     unreadable_corrections: Sequence[UnreadableCorrection] = ()
+    # Findings a reviewer dismissed as false alarms (no longer among ``findings``) or accepted (still there).
+    dismissed_findings: Sequence[DecidedFinding] = ()
+    accepted_findings: Sequence[DecidedFinding] = ()
     _findings_by_bead: dict[str, list[Finding]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -79,6 +91,7 @@ class Review:
             reviewed=sum(1 for r in self.records if r.reviewed),
             unmatched_corrections=len(self.unmatched_corrections),
             unreadable_corrections=len(self.unreadable_corrections),
+            dismissed_findings=len(self.dismissed_findings),
         )
 
 
@@ -99,6 +112,7 @@ class ReviewSummary:
     reviewed: int
     unmatched_corrections: int
     unreadable_corrections: int
+    dismissed_findings: int
 
     def to_dict(self) -> dict[str, object]:
         return {name: getattr(self, name) for name in self.__slots__}
@@ -115,6 +129,8 @@ def render_report_json(review: Review) -> str:
         "findings": [f.to_dict() for f in review.findings],
         "unmatched_corrections": [c.to_dict() for c in review.unmatched_corrections],
         "unreadable_corrections": [c.to_dict() for c in review.unreadable_corrections],
+        "dismissed_findings": [d.to_dict() for d in review.dismissed_findings],
+        "accepted_findings": [d.to_dict() for d in review.accepted_findings],
         "beads": [
             {
                 **r.to_dict(),
@@ -182,6 +198,9 @@ def render_report_html(review: Review) -> str:
         summary=review.summary(),
         unmatched_corrections=review.unmatched_corrections,
         unreadable_corrections=review.unreadable_corrections,
+        dismissed_findings=review.dismissed_findings,
+        accepted_findings=review.accepted_findings,
+        statement_id=review.statement.get("id", ""),
         sources=[("ja", review.ja_provenance.to_dict()), ("en", review.en_provenance.to_dict())],
         rows=[_bead_row(review, record) for record in review.records],
         tool_versions=tool_versions(),
