@@ -49,7 +49,7 @@ def serve(
     port: int = 0,
     *,
     open_browser: bool = True,
-    announce: Callable[[str], None] = print,
+    announce: Callable[[str], None] = lambda line: print(line, flush=True),
 ) -> None:
     """Serve until interrupted (Ctrl-C)."""
     sock = bind(host, port)
