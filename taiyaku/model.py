@@ -236,9 +236,23 @@ class Correction:
     reviewer: str = ""
     note: str = ""
     recorded: str = ""
+    # Where the reviewer saw the bead: the index of its first Japanese and English sentence.  Only a hint
+    # for text that occurs more than once (a repeated heading): the occurrence nearest to it is taken.
+    ja_near: int | None = None
+    en_near: int | None = None
 
-    def to_dict(self) -> dict[str, str]:
-        return {"ja": self.ja, "en": self.en, "reviewer": self.reviewer, "note": self.note, "recorded": self.recorded}
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "ja": self.ja,
+            "en": self.en,
+            "reviewer": self.reviewer,
+            "note": self.note,
+            "recorded": self.recorded,
+        }
+        near = {side: n for side, n in (("ja", self.ja_near), ("en", self.en_near)) if n is not None}
+        if near:
+            out["near"] = near
+        return out
 
 
 class Decision(StrEnum):

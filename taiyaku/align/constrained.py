@@ -54,6 +54,20 @@ class SentenceIndex:
                     break
         return None
 
+    def find_run_near(self, key: str, near: int | None) -> tuple[int, int] | None:
+        """:meth:`find_run` from the start, or with ``near`` the occurrence whose first sentence is nearest
+        to sentence ``near`` (the earlier one of two as near)."""
+        found = self.find_run(key, 0)
+        if near is None or found is None or not key:
+            return found
+        best = found
+        while found is not None and found[0] <= near:
+            best = found
+            found = self.find_run(key, found[0] + 1)
+        if found is not None and found[0] - near < near - best[0]:
+            best = found
+        return best
+
 
 def _align_gap(
     ja: Sequence[Segment],
@@ -84,8 +98,8 @@ def locate_corrections(
     unmatched: list[Correction] = []
     found = []
     for position, correction in enumerate(corrections):
-        ja_run = ja.find_run(correction_key(correction.ja), 0)
-        en_run = en.find_run(correction_key(correction.en), 0)
+        ja_run = ja.find_run_near(correction_key(correction.ja), correction.ja_near)
+        en_run = en.find_run_near(correction_key(correction.en), correction.en_near)
         if ja_run is None or en_run is None:
             unmatched.append(correction)
         else:

@@ -88,7 +88,8 @@ def check_correction(correction: Correction, where: str) -> None:
     """Raise :class:`TaiyakuError` unless ``correction`` can be recorded and honoured: every field is text
     that can be written as UTF-8, and at least one side has text once NFKC and white space are set aside
     (a correction of nothing matches nothing, on every run)."""
-    for name, value in correction.to_dict().items():
+    for name in ("ja", "en", *_METADATA):
+        value = getattr(correction, name)
         if not isinstance(value, str):
             raise TaiyakuError(where, f"'{name}' must be a string")
         try:
@@ -146,7 +147,18 @@ def _parse_line(raw: bytes, where: str, number: int) -> Entry:
         return Entry(number, action, decision=_parse_decision(data, where))
     if not isinstance(data.get("ja"), str) or not isinstance(data.get("en"), str):
         raise TaiyakuError(where, "a correction needs string fields 'ja' and 'en'")
-    correction = Correction(ja=data["ja"], en=data["en"], **{name: _metadata(data.get(name)) for name in _METADATA})
+    near = data.get("near", {})
+    if not isinstance(near, dict) or not all(
+        side in ("ja", "en") and isinstance(n, int) and not isinstance(n, bool) and n >= 0 for side, n in near.items()
+    ):
+        raise TaiyakuError(where, "'near' must give sentence numbers for 'ja' and 'en'")
+    correction = Correction(
+        ja=data["ja"],
+        en=data["en"],
+        **{name: _metadata(data.get(name)) for name in _METADATA},
+        ja_near=near.get("ja"),
+        en_near=near.get("en"),
+    )
     check_correction(correction, where)
     return Entry(number, action, correction=correction)
 
@@ -301,4 +313,6 @@ def correction_from_beads(corpus_path: str | Path, bead_ids: Sequence[str], **de
     picked = [records[i] for i in chosen]
     ja = "".join(r.ja for r in picked)
     en = " ".join(r.en for r in picked if r.en)
-    return Correction(ja=ja, en=en, **details)
+    return Correction(
+        ja, en, reviewer=details.get("reviewer", ""), note=details.get("note", ""), recorded=details.get("recorded", "")
+    )

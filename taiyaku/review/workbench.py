@@ -21,7 +21,7 @@ import secrets
 import threading
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from taiyaku import pipeline
@@ -61,7 +61,7 @@ from taiyaku.terms.glossary import Glossary
 
 # How far around an action the beads are aligned again when no confirmed bead is nearer: enough for the
 # aligner to find a 1-3 or 3-1 bead, small enough that an action on a book-length document stays quick.
-CONTEXT_BEADS = 12
+CONTEXT_BEADS = 8
 PAGE_SIZE = 50
 # Characters of the decoded source shown on each side of a sentence's span ("original context").
 CONTEXT_CHARS = 200
@@ -84,10 +84,13 @@ class BeadState:
     score: float
     flags: tuple[str, ...]
     findings: list[Finding]
+    # needs_review() of this bead, kept until the finding decisions change (a page of a 17,000-bead
+    # document's "needs review" filter would otherwise ask it of every bead on every request).
+    review: bool | None = None
+    reviewed: bool = field(init=False)  # confirmed by a reviewer (flag reviewed); asked of every bead often
 
-    @property
-    def reviewed(self) -> bool:
-        return BeadFlag.REVIEWED in self.flags
+    def __post_init__(self) -> None:
+        self.reviewed = BeadFlag.REVIEWED in self.flags
 
     @property
     def signature(self) -> str:
@@ -176,6 +179,9 @@ class Workbench:
                 flags = tuple(flag for flag in record.flags if flag != BeadFlag.NEEDS_REVIEW)
                 beads.append(BeadState(ja, en, record.score, flags, published_findings.get(record.id, [])))
             self.beads = beads
+            self._owner_cache: tuple[list[int], list[int]] | None = None
+            # The aligner's lexicon and models load on first use: here, not in the reviewer's first action.
+            align_with_corrections(self.ja[:3], self.en[:3], [], glossary=self.glossary)
             self._corrections_bytes = b""
             self._apply_file(read_existing(self.corrections_path))
 
@@ -215,7 +221,11 @@ class Workbench:
         """Take the corrections file's content as the truth and bring the beads in line with it."""
         self._corrections_bytes = content
         self.corrections: CorrectionsFile = parse_corrections(content, str(self.corrections_path))
-        self.decisions = {decision.key: decision for decision in self.corrections.decisions}
+        decisions = {decision.key: decision for decision in self.corrections.decisions}
+        if decisions != getattr(self, "decisions", None):
+            for bead in getattr(self, "beads", ()):
+                bead.review = None
+        self.decisions = decisions
         self._reconcile()
 
     def _reconcile(self) -> None:
@@ -229,17 +239,29 @@ class Workbench:
         while True:
             present = {(b.ja, b.en) for b in self.beads if b.reviewed}
             stale = [(b.ja, b.en) for b in self.beads if b.reviewed and (b.ja, b.en) not in wanted]
-            missing = [bead for bead in wanted if bead not in present]
+            missing = [bead for bead in wanted if bead not in present and not self._confirm_in_place(bead)]
             todo = [bead for bead in [*stale, *missing] if bead not in attempted]
             if not todo:
                 return
             attempted.add(todo[0])
             self._realign_around(todo[0], wanted)
 
+    def _confirm_in_place(self, target: BeadRuns) -> bool:
+        """Confirm ``target`` where the aligner already made exactly that bead (the common "confirm"):
+        forced there, the bead leaves the alignment around it as it is, so nothing needs aligning again."""
+        ja_owner, en_owner = self._owners()
+        position = ja_owner[target[0][0]] if target[0] else en_owner[target[1][0]]
+        bead = self.beads[position]
+        if (bead.ja, bead.en) != target:
+            return False
+        self.beads[position] = BeadState(bead.ja, bead.en, 1.0, (BeadFlag.REVIEWED,), bead.findings)
+        return True
+
     def _realign_around(self, target: BeadRuns, wanted: Mapping[BeadRuns, int]) -> None:
         """Align again the beads around ``target``'s sentences, every correction in force there forced."""
         beads = self.beads
-        touching = [p for p, b in enumerate(beads) if set(b.ja) & set(target[0]) or set(b.en) & set(target[1])] or [0]
+        ja_owner, en_owner = self._owners()
+        touching = {ja_owner[i] for i in target[0]} | {en_owner[i] for i in target[1]} or {0}
         low, high = min(touching), max(touching)
 
         def anchor(position: int) -> bool:
@@ -263,7 +285,7 @@ class Workbench:
             ]
             if not crossing:
                 break
-            reach = {p for p, b in enumerate(beads) for c in crossing if set(b.ja) & set(c[0]) or set(b.en) & set(c[1])}
+            reach = {ja_owner[i] for c in crossing for i in c[0]} | {en_owner[i] for c in crossing for i in c[1]}
             low, high = min(low, *reach), max(high, *reach)
         ja_range, en_range = self._ranges(low, high)
         ja_lo = min(ja_range, default=0)
@@ -284,6 +306,19 @@ class Workbench:
         self.beads[low : high + 1] = [
             BeadState(b.ja, b.en, b.score, tuple(str(f) for f in b.flags), findings.get(b.id, [])) for b in new
         ]
+        self._owner_cache = None
+
+    def _owners(self) -> tuple[list[int], list[int]]:
+        """The position of the bead that holds each Japanese and each English sentence."""
+        if self._owner_cache is None:
+            ja_owner, en_owner = [0] * len(self.ja), [0] * len(self.en)
+            for position, bead in enumerate(self.beads):
+                for i in bead.ja:
+                    ja_owner[i] = position
+                for i in bead.en:
+                    en_owner[i] = position
+            self._owner_cache = (ja_owner, en_owner)
+        return self._owner_cache
 
     def _ranges(self, low: int, high: int) -> tuple[set[int], set[int]]:
         part = self.beads[low : high + 1]
@@ -316,7 +351,9 @@ class Workbench:
         ]
 
     def bead_needs_review(self, bead: BeadState) -> bool:
-        return needs_review(bead.score, bead.flags, self.open_findings(bead))
+        if bead.review is None:
+            bead.review = needs_review(bead.score, bead.flags, self.open_findings(bead))
+        return bead.review
 
     def extraction_problem(self, bead: BeadState) -> bool:
         """A bead where text extraction or the other document may be at fault: a side without counterpart,
@@ -463,6 +500,8 @@ class Workbench:
             if existing != self._corrections_bytes:  # another workbench or `taiyaku correct` wrote meanwhile
                 self._apply_file(existing)
             records, done = handlers[action](params)
+            if not records:
+                raise TaiyakuError(str(params.get("bead", action)), "nothing to change: the bead is already so")
             action_id = secrets.token_hex(6)
             stamp = {"action": action_id, "reviewer": self.reviewer, "recorded": _now()}
             lines = [{**record, **stamp} for record in records]
@@ -481,6 +520,8 @@ class Workbench:
             ja=join_segments([self.ja[i] for i in ja], "ja"),
             en=join_segments([self.en[i] for i in en], "en"),
             note=note,
+            ja_near=ja[0] if ja else None,
+            en_near=en[0] if en else None,
         )
 
     def _rebound(
@@ -499,8 +540,9 @@ class Workbench:
         records: list[dict[str, object]] = [{"withdraw": withdrawn}] if withdrawn else []
         for ja, en in new:
             if (ja, en) not in keep:
-                correction = self._correction(ja, en, note)
-                records.append({"ja": correction.ja, "en": correction.en, "note": correction.note})
+                record = self._correction(ja, en, note).to_dict()
+                del record["reviewer"], record["recorded"]  # stamped by act()
+                records.append(record)
         return records
 
     def _merge(self, params: Mapping[str, object]) -> tuple[list[dict[str, object]], str]:

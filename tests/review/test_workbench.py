@@ -157,6 +157,13 @@ def test_refused_actions_write_nothing(statement: Path) -> None:
         with pytest.raises(TaiyakuError, match=problem):
             _act(bench, action, position, **params)
     assert not (statement / "corrections.jsonl").exists()
+    _act(bench, "no-counterpart", 3, side="ja")
+    alone = next(p for p, b in enumerate(bench.beads) if b.reviewed)
+    with pytest.raises(TaiyakuError, match="nothing to change"):
+        _act(bench, "no-counterpart", alone, side="ja")
+    with pytest.raises(TaiyakuError, match="already confirmed"):
+        _act(bench, "confirm", alone)
+    assert len(_lines(statement)) == 1
 
 
 def test_filters_search_pages_and_context(statement: Path) -> None:
