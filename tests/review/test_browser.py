@@ -146,6 +146,13 @@ def test_review_in_the_browser_then_run_publishes_exactly_that(
     _wait(driver, "return !state.busy && document.querySelectorAll('#rows tr').length === 50")
     search.send_keys(Keys.ESCAPE)
 
+    # The original context of b3's sentences (x): the source around each span, as text.
+    _select(driver, "b3")
+    _press(driver, "x")
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#row-b3 .context"))
+    contexts = driver.find_elements(By.CSS_SELECTOR, "#row-b3 .context")
+    assert "東京において" in contexts[0].text and "<p>" in contexts[-1].text  # the English is HTML markup
+
     before = [workbench.texts(bead) for bead in workbench.beads]
     # Merge b4 with b5 (m), and undo it (z).
     _select(driver, "b4")

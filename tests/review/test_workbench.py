@@ -71,6 +71,9 @@ def test_every_action_is_recorded_at_once_and_the_next_run_publishes_exactly_the
     assert [f.check for f in bench.beads[2].findings] == ["number-mismatch"]
     _act(bench, "decide", 2, finding=0, decision="dismiss", reason="the English page was dated a day later")
     assert not bench.bead_needs_review(bench.beads[2])
+    # The number-mismatch on b8 (the "1" of the markup) is accepted: still reported, with the reason.
+    _act(bench, "decide", 8, finding=0, decision="accept", reason="markup left in the heading")
+    assert bench.bead_needs_review(bench.beads[8])
 
     lines = _lines(statement)
     assert all(line["reviewer"] == "A. Sato" and line["recorded"].endswith("Z") for line in lines)
@@ -84,7 +87,10 @@ def test_every_action_is_recorded_at_once_and_the_next_run_publishes_exactly_the
     assert _published(statement) == shown
     report = json.loads((statement.parent.parent / "aligned" / statement.name / "report.json").read_text("utf-8"))
     assert [(f["bead_id"], f["check"]) for f in report["findings"]] == open_findings
-    assert ("b8", "number-mismatch") in open_findings  # the markup's "1", not dismissed
+    assert ("b8", "number-mismatch") in open_findings  # accepted, so still reported
+    assert [(d["bead_id"], d["decision"], d["reason"]) for d in report["accepted_findings"]] == [
+        ("b8", "accept", "markup left in the heading")
+    ]
     assert [(d["check"], d["decision"], d["reason"], d["reviewer"]) for d in report["dismissed_findings"]] == [
         ("number-mismatch", "dismiss", "the English page was dated a day later", "A. Sato")
     ]
