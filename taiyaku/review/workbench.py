@@ -148,42 +148,51 @@ class Workbench:
     # --- loading ------------------------------------------------------------------------------------------
 
     def load(self) -> None:
-        """(Re)build the state from the publication, the sources and the corrections file."""
+        """(Re)build the state from the publication, the sources and the corrections file.
+
+        If that fails half-way, no action is accepted (every one is told to reload) until a load succeeds."""
         with self._lock:
-            verify_snapshot(self.statement)
-            verify_publication(self.aligned_dir)
-            self.publication = digest_of(self.aligned_dir / "manifest.json")
-            records = read_corpus(self.aligned_dir / "corpus.jsonl")
-            published_findings = self._published_findings()
-            self._log(f"{self.statement.id}: reading and segmenting both sources")
-            self.ja_document, self.ja = self._segment(self.statement.ja.source, "ja")
-            self.en_document, self.en = self._segment(self.statement.en.source, "en")
-            self.glossary: Glossary | None = pipeline.load_glossary(
-                str(self.statement.glossary) if self.statement.glossary else None
-            )
-            self._ja_index, self._en_index = SentenceIndex(self.ja), SentenceIndex(self.en)
-            ja_at = {(s.start, s.end): s.index for s in self.ja}
-            en_at = {(s.start, s.end): s.index for s in self.en}
-            beads: list[BeadState] = []
-            for record in records:
-                try:
-                    ja = tuple(ja_at[span] for span in record.ja_spans)
-                    en = tuple(en_at[span] for span in record.en_spans)
-                except KeyError:
-                    raise TaiyakuError(
-                        str(self.aligned_dir / "corpus.jsonl"),
-                        f"bead {record.id} does not match the sentences of the current sources "
-                        f"(published by another version or from other sources): run `taiyaku run "
-                        f"{self.statement.folder}` first",
-                    ) from None
-                flags = tuple(flag for flag in record.flags if flag != BeadFlag.NEEDS_REVIEW)
-                beads.append(BeadState(ja, en, record.score, flags, published_findings.get(record.id, [])))
-            self.beads = beads
-            self._owner_cache: tuple[list[int], list[int]] | None = None
-            # The aligner's lexicon and models load on first use: here, not in the reviewer's first action.
-            align_with_corrections(self.ja[:3], self.en[:3], [], glossary=self.glossary)
-            self._corrections_bytes = b""
-            self._apply_file(read_existing(self.corrections_path))
+            try:
+                self._load()
+            except BaseException:
+                self.publication = ""  # names no publication: every action is refused as stale
+                raise
+
+    def _load(self) -> None:
+        verify_snapshot(self.statement)
+        verify_publication(self.aligned_dir)
+        self.publication = digest_of(self.aligned_dir / "manifest.json")
+        records = read_corpus(self.aligned_dir / "corpus.jsonl")
+        published_findings = self._published_findings()
+        self._log(f"{self.statement.id}: reading and segmenting both sources")
+        self.ja_document, self.ja = self._segment(self.statement.ja.source, "ja")
+        self.en_document, self.en = self._segment(self.statement.en.source, "en")
+        self.glossary: Glossary | None = pipeline.load_glossary(
+            str(self.statement.glossary) if self.statement.glossary else None
+        )
+        self._ja_index, self._en_index = SentenceIndex(self.ja), SentenceIndex(self.en)
+        ja_at = {(s.start, s.end): s.index for s in self.ja}
+        en_at = {(s.start, s.end): s.index for s in self.en}
+        beads: list[BeadState] = []
+        for record in records:
+            try:
+                ja = tuple(ja_at[span] for span in record.ja_spans)
+                en = tuple(en_at[span] for span in record.en_spans)
+            except KeyError:
+                raise TaiyakuError(
+                    str(self.aligned_dir / "corpus.jsonl"),
+                    f"bead {record.id} does not match the sentences of the current sources "
+                    f"(published by another version or from other sources): run `taiyaku run "
+                    f"{self.statement.folder}` first",
+                ) from None
+            flags = tuple(flag for flag in record.flags if flag != BeadFlag.NEEDS_REVIEW)
+            beads.append(BeadState(ja, en, record.score, flags, published_findings.get(record.id, [])))
+        self.beads = beads
+        self._owner_cache: tuple[list[int], list[int]] | None = None
+        # The aligner's lexicon and models load on first use: here, not in the reviewer's first action.
+        align_with_corrections(self.ja[:3], self.en[:3], [], glossary=self.glossary)
+        self._corrections_bytes = b""
+        self._apply_file(read_existing(self.corrections_path))
 
     def _segment(self, source: str, lang: Lang) -> tuple[SourceDocument, list[Segment]]:
         document = pipeline.pull_source(source)
@@ -491,7 +500,7 @@ class Workbench:
             raise TaiyakuError("action", f"unknown action {action!r}")
         with self._lock, statement_lock(self.statement.folder):
             current = digest_of(self.aligned_dir / "manifest.json")
-            if publication != self.publication or current != self.publication:
+            if not self.publication or publication != self.publication or current != self.publication:
                 raise StaleView(
                     str(self.aligned_dir),
                     "the corpus was published again since this page was loaded: reload the page",

@@ -189,3 +189,14 @@ def test_filters_search_pages_and_context(statement: Path) -> None:
     context = bench.context(3, bench.beads[3].signature)
     assert context["ja"][0]["text"].startswith("2014 年 3 月 12 日") and "東京" in context["ja"][0]["text"]
     assert "<p>" in context["en"][0]["before"]  # the decoded source: the HTML markup itself
+
+
+def test_a_workbench_whose_reload_failed_accepts_no_action(statement: Path) -> None:
+    bench = _bench(statement)
+    manifest = statement.parent.parent / "aligned" / statement.name / "manifest.json"
+    manifest.unlink()  # a publication interrupted half-way
+    with pytest.raises(TaiyakuError, match=r"manifest\.json"):
+        bench.load()
+    with pytest.raises(StaleView, match="reload"):
+        bench.act("confirm", {"bead": 0, "signature": bench.beads[0].signature}, "")
+    assert not (statement / "corrections.jsonl").exists()
