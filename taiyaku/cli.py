@@ -241,6 +241,11 @@ def cmd_review(args: argparse.Namespace) -> int:
     aligned = args.aligned
     if not (Path(args.statement) / "statement.toml").is_file():
         aligned = str(Path(args.statement).parent)  # aligned/<id> given: its own aligned folder
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        _warn(
+            f"{args.host}",
+            "the workbench is reachable from other machines: anyone who can reach it can record corrections",
+        )
     workbench = Workbench(
         statement_dir, aligned, args.reviewer, log=lambda message: print(message, file=sys.stderr, flush=True)
     )

@@ -233,3 +233,18 @@ def test_review_in_the_browser_then_run_publishes_exactly_that(
     assert (reopened["confirmed"], reopened["needs_review"]) == (3, report["summary"]["needs_review"])
     html = (aligned / statement.name / "report.html").read_text("utf-8")
     assert "taiyaku review corpora/us-japan-internet-economy-2014" in html
+
+    # The page still open was loaded before this publication: an action is refused with "reload", and the
+    # page reloads itself onto the new publication.
+    lines_before = (statement / "corrections.jsonl").read_bytes()
+    _select(driver, "b0")
+    _press(driver, "c")
+    _wait(driver, "return document.getElementById('message').textContent.includes('published again')")
+    _wait(driver, "return document.readyState === 'complete' && typeof state !== 'undefined'", timeout=20)
+    WebDriverWait(driver, 20).until(
+        lambda d: (
+            d.find_element(By.CSS_SELECTOR, 'meta[name="publication"]').get_attribute("content")
+            == workbench.publication
+        )
+    )
+    assert (statement / "corrections.jsonl").read_bytes() == lines_before
