@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 from support.paths import PROJECT_GLOSSARY, STATEMENT_DIR
@@ -14,9 +16,25 @@ from taiyaku.pipeline import align_pair, load_statement_job
 HOSTILE_TEXT = "<img src=x onerror=alert(1)>"
 
 
+_PUBLISHED: dict[bool, Path] = {}  # one published copy per process and kind, copied for each test
+
+
 def seed_copy(root: Path, *, with_finding: bool = True) -> Path:
     """``root/corpora/<id>`` (with its glossary) published into ``root/aligned/<id>``; returns the statement
-    folder.  With ``with_finding`` the English dateline says March 14 and one heading holds markup text."""
+    folder.  With ``with_finding`` the English dateline says March 14 and one heading holds markup text.
+
+    The pipeline runs once per process; each test gets a copy of that publication."""
+    if with_finding not in _PUBLISHED:
+        template = Path(tempfile.mkdtemp(prefix="taiyaku-seed-"))
+        atexit.register(shutil.rmtree, template, True)
+        _publish_seed(template, with_finding)
+        _PUBLISHED[with_finding] = template
+    for folder in ("corpora", "aligned"):
+        shutil.copytree(_PUBLISHED[with_finding] / folder, root / folder)
+    return root / "corpora" / STATEMENT_DIR.name
+
+
+def _publish_seed(root: Path, with_finding: bool) -> None:
     corpora = root / "corpora"
     statement = corpora / STATEMENT_DIR.name
     shutil.copytree(STATEMENT_DIR, statement)
@@ -32,7 +50,6 @@ def seed_copy(root: Path, *, with_finding: bool = True) -> Path:
         # The English was never pinned; keep it that way (a pinned sha256 would refuse the edit).
         assert not re.search(r"\[en\][^\[]*sha256", toml.read_text(encoding="utf-8"))
     publish_statement(statement)
-    return statement
 
 
 def publish_statement(statement: Path, *, force: bool = False) -> None:
