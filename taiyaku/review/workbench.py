@@ -13,6 +13,7 @@ nothing but the corrections file.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import getpass
 import hashlib
@@ -297,18 +298,25 @@ class Workbench:
             reach = {ja_owner[i] for c in crossing for i in c[0]} | {en_owner[i] for c in crossing for i in c[1]}
             low, high = min(low, *reach), max(high, *reach)
         ja_range, en_range = self._ranges(low, high)
-        ja_lo = min(ja_range, default=0)
-        en_lo = min(en_range, default=0)
-        ja_part = [self.ja[i] for i in sorted(ja_range)]
-        en_part = [self.en[i] for i in sorted(en_range)]
+        ja_sentences, en_sentences = sorted(ja_range), sorted(en_range)
+        ja_local = {i: n for n, i in enumerate(ja_sentences)}
+        en_local = {i: n for n, i in enumerate(en_sentences)}
+        # The corrections in force inside the stretch, told exactly where they were located in the document
+        # (the stretch's own sentence numbers), so that a text repeated inside it is forced at the same place.
         inside = [
-            self.corrections.corrections[position]
+            dataclasses.replace(
+                self.corrections.corrections[position],
+                ja_near=ja_local[bead[0][0]] if bead[0] else None,
+                en_near=en_local[bead[1][0]] if bead[1] else None,
+            )
             for bead, position in wanted.items()
             if set(bead[0]) <= ja_range and set(bead[1]) <= en_range
         ]
-        aligned = align_with_corrections(ja_part, en_part, inside, glossary=self.glossary).beads
+        aligned = align_with_corrections(
+            [self.ja[i] for i in ja_sentences], [self.en[i] for i in en_sentences], inside, glossary=self.glossary
+        ).beads
         new = [
-            Bead(n, tuple(ja_lo + i for i in b.ja), tuple(en_lo + i for i in b.en), b.score, b.flags)
+            Bead(n, tuple(ja_sentences[i] for i in b.ja), tuple(en_sentences[i] for i in b.en), b.score, b.flags)
             for n, b in enumerate(aligned)
         ]
         findings = self._findings(new)
