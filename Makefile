@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-unit lint eval bench clean
+.PHONY: run test test-unit lint browser eval bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,19 @@ run: $(STAMP)
 	$(BIN)/taiyaku run-all corpora
 
 # Lint, then the whole test suite (unit and integration); CI runs exactly this through .ci/run.
-test: lint
+test: lint browser
 	$(BIN)/python -m pytest
+
+# The review workbench's browser test drives Debian's chromium through its chromedriver (never a download).
+# A Japanese font, so that the headless browser's screenshots show the Japanese.
+browser:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  if [ "$$(id -u)" != 0 ]; then \
+	    echo "make: the browser test needs chromium and chromium-driver: run as root, or: sudo apt-get install -y chromium chromium-driver fonts-ipafont-gothic" >&2; \
+	    exit 1; \
+	  fi; \
+	  apt-get update && apt-get install -y chromium chromium-driver fonts-ipafont-gothic; \
+	fi
 
 # The fast unit tests only (no Prefect flow runs, no CLI subprocesses, no HTTP servers, no eval sets).
 test-unit: $(STAMP)
@@ -43,6 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/mismatched_pairs.py
 	$(BIN)/python benchmarks/terms_qa.py
 	$(BIN)/python benchmarks/pdf_extraction.py
+	$(BIN)/python benchmarks/review_latency.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -44,6 +44,7 @@ _STEPS: tuple[Callable[..., Any], ...] = (
     pipeline.align_segments,
     pipeline.verify_parallel,
     pipeline.check_terminology,
+    pipeline.apply_finding_decisions,
     pipeline.publish_corpus,
 )
 # One Prefect task per pipeline step, named after the step.

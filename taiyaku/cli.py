@@ -233,6 +233,39 @@ def cmd_correct(args: argparse.Namespace) -> int:
     return 0
 
 
+def review_statement_dir(target: str, corpora: str) -> Path:
+    """The statement folder ``taiyaku review`` opens: ``corpora/<id>`` as given, or the statement of a
+    published ``aligned/<id>`` (found by its id under ``--corpora``)."""
+    path = Path(target)
+    if (path / "statement.toml").is_file():
+        return path
+    if (path / "manifest.json").is_file() or (path / "corpus.jsonl").is_file():
+        statement = Path(corpora) / path.resolve().name
+        if (statement / "statement.toml").is_file():
+            return statement
+        raise TaiyakuError(target, f"a published corpus, but no statement {statement} to record corrections in")
+    raise TaiyakuError(target, "neither a statement folder (corpora/<id>) nor a published one (aligned/<id>)")
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from taiyaku.review import Workbench, serve
+
+    statement_dir = review_statement_dir(args.statement, args.corpora)
+    aligned = args.aligned
+    if not (Path(args.statement) / "statement.toml").is_file():
+        aligned = str(Path(args.statement).parent)  # aligned/<id> given: its own aligned folder
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        _warn(
+            f"{args.host}",
+            "the workbench is reachable from other machines: anyone who can reach it can record corrections",
+        )
+    workbench = Workbench(
+        statement_dir, aligned, args.reviewer, log=lambda message: print(message, file=sys.stderr, flush=True)
+    )
+    serve(workbench, args.host, args.port, open_browser=not args.no_browser)
+    return 0
+
+
 def cmd_glossary(args: argparse.Namespace) -> int:
     from taiyaku.terms.glossary import convert_glossary
 
@@ -415,6 +448,28 @@ def build_parser() -> argparse.ArgumentParser:
     correct.add_argument("--note", default="", help="why")
     _add_aligned_option(correct)
     correct.set_defaults(handler=cmd_correct)
+
+    review = commands.add_parser(
+        "review",
+        help="open the review workbench: fix the alignment of a statement in the browser",
+        description="Start the review workbench of a statement on a local address and open it in the browser. "
+        "Every action is recorded at once in corpora/<id>/corrections.jsonl; the next `taiyaku run` publishes it.",
+    )
+    review.add_argument("statement", metavar="STATEMENT_DIR", help="a corpora/<statement-id> or aligned/<statement-id>")
+    _add_aligned_option(review)
+    review.add_argument(
+        "--corpora",
+        default="corpora",
+        metavar="DIR",
+        help="where the statements are, for aligned/<id> (default: corpora)",
+    )
+    review.add_argument("--reviewer", default=None, help="the name recorded with each action (default: the OS user)")
+    review.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"
+    )
+    review.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    review.add_argument("--no-browser", action="store_true", help="only print the URL, do not open a browser")
+    review.set_defaults(handler=cmd_review)
 
     glossary = commands.add_parser("glossary", help="convert a glossary between TSV, CSV and TBX (e.g. for a CAT tool)")
     glossary.add_argument("source", metavar="SOURCE", help="glossary to read (.tsv, .csv, .tbx)")

@@ -326,9 +326,91 @@ class Correction:
     reviewer: str = ""
     note: str = ""
     recorded: str = ""
+    # Where the reviewer saw the bead: the index of its first Japanese and English sentence.  Only a hint
+    # for text that occurs more than once (a repeated heading): the occurrence nearest to it is taken.
+    ja_near: int | None = None
+    en_near: int | None = None
 
-    def to_dict(self) -> dict[str, str]:
-        return {"ja": self.ja, "en": self.en, "reviewer": self.reviewer, "note": self.note, "recorded": self.recorded}
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "ja": self.ja,
+            "en": self.en,
+            "reviewer": self.reviewer,
+            "note": self.note,
+            "recorded": self.recorded,
+        }
+        near = {side: n for side, n in (("ja", self.ja_near), ("en", self.en_near)) if n is not None}
+        if near:
+            out["near"] = near
+        return out
+
+
+class Decision(StrEnum):
+    """What a reviewer decided about a terminology finding (``decision`` in corrections.jsonl)."""
+
+    DISMISS = "dismiss"  # a false alarm: no longer reported, kept in report.json with the reason
+    ACCEPT = "accept"  # a real problem: still reported, the acceptance and its reason beside it
+
+
+@dataclass(frozen=True, slots=True)
+class FindingDecision:
+    """A reviewer's decision on one terminology finding.
+
+    A finding is named by what survives a re-run: the texts of its bead (matched like a correction's, by
+    :func:`correction_key`), its check, its Japanese term and what was found; bead ids change when beads
+    are merged or split.
+    """
+
+    ja: str
+    en: str
+    check: str
+    ja_term: str
+    found: str
+    decision: Decision
+    reason: str = ""
+    reviewer: str = ""
+    recorded: str = ""
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        return finding_key(self.ja, self.en, self.check, self.ja_term, self.found)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "finding": {
+                "ja": self.ja,
+                "en": self.en,
+                "check": self.check,
+                "ja_term": self.ja_term,
+                "found": self.found,
+            },
+            "decision": str(self.decision),
+            "reason": self.reason,
+            "reviewer": self.reviewer,
+            "recorded": self.recorded,
+        }
+
+
+def finding_key(ja: str, en: str, check: str, ja_term: str, found: str) -> tuple[str, str, str, str, str]:
+    """How a finding decision is matched against the findings of a later run."""
+    return (correction_key(ja), correction_key(en), check, ja_term, found)
+
+
+@dataclass(frozen=True, slots=True)
+class DecidedFinding:
+    """A finding a reviewer dismissed or accepted, as report.json lists it."""
+
+    finding: Finding
+    decision: FindingDecision
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            **self.finding.to_dict(),
+            "decision": str(self.decision.decision),
+            "reason": self.decision.reason,
+            "reviewer": self.decision.reviewer,
+            "recorded": self.decision.recorded,
+        }
 
 
 @dataclass(frozen=True, slots=True)

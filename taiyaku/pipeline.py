@@ -25,7 +25,7 @@ from typing import Literal, ParamSpec, Protocol, TypeVar
 
 from taiyaku import align, normalize, segment, sources, terms
 from taiyaku.align import CorrectedAlignment
-from taiyaku.corpora.corrections import CORRECTIONS_FILE, CorrectionsFile, load_corrections
+from taiyaku.corpora.corrections import CORRECTIONS_FILE, CorrectionsFile, apply_decisions, load_corrections
 from taiyaku.corpora.statement import Statement, load_statement
 from taiyaku.errors import TaiyakuError
 from taiyaku.eval.alignment import (
@@ -44,8 +44,10 @@ from taiyaku.model import (
     Bead,
     BlockKind,
     Correction,
+    DecidedFinding,
     Extraction,
     Finding,
+    FindingDecision,
     Lang,
     NormalizedDocument,
     Segment,
@@ -55,7 +57,7 @@ from taiyaku.model import (
 from taiyaku.normalize.language import verify_language
 from taiyaku.publish import Publication, publish
 from taiyaku.publish.corpus import read_corpus, read_utf8, render_jsonl
-from taiyaku.publish.records import bead_records
+from taiyaku.publish.records import bead_records, join_segments
 from taiyaku.sources.fetch import DEFAULT_LIMITS, FetchLimits
 from taiyaku.terms.glossary import Glossary
 
@@ -133,12 +135,37 @@ def check_terminology(
     return terms.check_terms(beads, ja, en, glossary)
 
 
+@dataclass(frozen=True, slots=True)
+class ReviewedFindings:
+    """The findings of a document after the reviewer's decisions: those still reported, and those a
+    reviewer dismissed (no longer reported) or accepted (still reported), with the decisions."""
+
+    findings: list[Finding]
+    dismissed: list[DecidedFinding] = field(default_factory=list)
+    accepted: list[DecidedFinding] = field(default_factory=list)
+
+
+def apply_finding_decisions(
+    findings: list[Finding], aligned: AlignedSources, decisions: list[FindingDecision]
+) -> ReviewedFindings:
+    """terms, then the reviewer's decisions: dismissed findings are taken out of the findings (so they no
+    longer count for "needs review"), accepted ones stay; both are kept for the report."""
+    texts = {
+        bead.id: (
+            join_segments([aligned.ja[i] for i in bead.ja], "ja"),
+            join_segments([aligned.en[i] for i in bead.en], "en"),
+        )
+        for bead in aligned.alignment.beads
+    }
+    return ReviewedFindings(*apply_decisions(findings, texts, decisions))
+
+
 def publish_corpus(
     job: PairJob,
     ja_document: SourceDocument,
     en_document: SourceDocument,
     aligned: AlignedSources,
-    findings: list[Finding],
+    findings: ReviewedFindings,
     unreadable_corrections: list[UnreadableCorrection],
 ) -> Publication:
     """publish: the corpus files and the report, atomically."""
@@ -150,7 +177,9 @@ def publish_corpus(
         ja=aligned.ja,
         en=aligned.en,
         beads=aligned.alignment.beads,
-        findings=findings,
+        findings=findings.findings,
+        dismissed_findings=findings.dismissed,
+        accepted_findings=findings.accepted,
         statement=job.statement,
         unmatched_corrections=aligned.alignment.unmatched,
         unreadable_corrections=unreadable_corrections,
@@ -170,6 +199,7 @@ STAGE_OF: dict[str, str] = {
     align_segments.__name__: "align",
     verify_parallel.__name__: "align",
     check_terminology.__name__: "terms",
+    apply_finding_decisions.__name__: "terms",
     publish_corpus.__name__: "publish",
 }
 
@@ -233,7 +263,8 @@ def align_pair(job: PairJob, run: StepRunner = call_directly) -> Publication:
     corrections = run(read_corrections, job.corrections_path)
     aligned = align_sources(job.ja_source, job.en_source, glossary, corrections.corrections, run, job.limits)
     aligned = run(verify_parallel, aligned, glossary, job.force)
-    findings = run(check_terminology, aligned.alignment.beads, aligned.ja, aligned.en, glossary)
+    found = run(check_terminology, aligned.alignment.beads, aligned.ja, aligned.en, glossary)
+    findings = run(apply_finding_decisions, found, aligned, corrections.decisions)
     try:
         return run(
             publish_corpus, job, aligned.ja_document, aligned.en_document, aligned, findings, corrections.unreadable
@@ -411,6 +442,7 @@ __all__ = [
     "AlignedSources",
     "EvalInputs",
     "PairJob",
+    "ReviewedFindings",
     "StepRunner",
     "StepTimer",
     "align_pair",

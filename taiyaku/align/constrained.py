@@ -24,22 +24,50 @@ class CorrectedAlignment:
     unmatched: list[Correction]
 
 
-def _find_run(segments: Sequence[Segment], key: str, start: int) -> tuple[int, int] | None:
-    """The first run ``segments[i:j]`` at or after ``start`` whose joined text has match key ``key``."""
-    if not key:
-        return (start, start)
-    keys = [correction_key(s.text) for s in segments]
-    for i in range(start, len(segments)):
-        if not key.startswith(keys[i]) or not keys[i]:
-            continue
-        joined = ""
-        for j in range(i, len(segments)):
-            joined += keys[j]
-            if joined == key:
-                return (i, j + 1)
-            if not key.startswith(joined):
-                break
-    return None
+class SentenceIndex:
+    """One side's sentences by match key, to find the run of sentences a correction's text names.
+
+    Built once per side: the review workbench locates every correction after each action, on documents of
+    thousands of sentences, so the candidates for a run's first sentence are looked up (each prefix of the
+    correction's key that is some sentence's key) rather than every sentence tried.
+    """
+
+    def __init__(self, segments: Sequence[Segment]) -> None:
+        self.keys = [correction_key(s.text) for s in segments]
+        self._positions: dict[str, list[int]] = {}
+        for position, key in enumerate(self.keys):
+            if key:
+                self._positions.setdefault(key, []).append(position)
+
+    def find_run(self, key: str, start: int) -> tuple[int, int] | None:
+        """The first run ``segments[i:j]`` at or after ``start`` whose joined text has match key ``key``."""
+        if not key:
+            return (start, start)
+        starts = sorted(i for n in range(1, len(key) + 1) for i in self._positions.get(key[:n], ()) if i >= start)
+        keys = self.keys
+        for i in starts:
+            joined = ""
+            for j in range(i, len(keys)):
+                joined += keys[j]
+                if joined == key:
+                    return (i, j + 1)
+                if not key.startswith(joined):
+                    break
+        return None
+
+    def find_run_near(self, key: str, near: int | None) -> tuple[int, int] | None:
+        """:meth:`find_run` from the start, or with ``near`` the occurrence whose first sentence is nearest
+        to sentence ``near`` (the earlier one of two as near)."""
+        found = self.find_run(key, 0)
+        if near is None or found is None or not key:
+            return found
+        best = found
+        while found is not None and found[0] <= near:
+            best = found
+            found = self.find_run(key, found[0] + 1)
+        if found is not None and found[0] - near < near - best[0]:
+            best = found
+        return best
 
 
 def _align_gap(
@@ -58,31 +86,37 @@ def _align_gap(
     ]
 
 
-def _locate(
-    ja: Sequence[Segment], en: Sequence[Segment], corrections: Sequence[Correction]
-) -> tuple[list[tuple[tuple[int, int], tuple[int, int]]], list[Correction]]:
-    """Runs for each correction, in document order; corrections that do not fit are returned apart."""
-    located: list[tuple[tuple[int, int], tuple[int, int]]] = []
+Run = tuple[int, int]  # [start, end) of consecutive sentences of one side
+
+
+def locate_corrections(
+    ja: SentenceIndex, en: SentenceIndex, corrections: Sequence[Correction]
+) -> tuple[list[tuple[Run, Run, int]], list[Correction]]:
+    """Where each correction's sentences are, in document order, with the correction's position in
+    ``corrections``; the corrections that do not fit (text not found, crossing or overlapping one placed
+    before) are returned apart."""
+    located: list[tuple[Run, Run, int]] = []
     unmatched: list[Correction] = []
     found = []
-    for correction in corrections:
-        ja_run = _find_run(ja, correction_key(correction.ja), 0)
-        en_run = _find_run(en, correction_key(correction.en), 0)
+    for position, correction in enumerate(corrections):
+        ja_run = ja.find_run_near(correction_key(correction.ja), correction.ja_near)
+        en_run = en.find_run_near(correction_key(correction.en), correction.en_near)
         if ja_run is None or en_run is None:
             unmatched.append(correction)
         else:
-            found.append((ja_run, en_run, correction))
+            found.append((ja_run, en_run, position))
     # A one-sided correction's empty run says nothing about position: order by the side that has text.
     found.sort(key=lambda item: (item[0][0] if item[0][1] > item[0][0] else -1, item[1][0]))
     used_ja: set[int] = set()
     used_en: set[int] = set()
     ja_pos = en_pos = 0
-    for ja_run, en_run, correction in found:
+    for ja_run, en_run, position in found:
+        correction = corrections[position]
         two_sided = ja_run[1] > ja_run[0] and en_run[1] > en_run[0]
         if two_sided and (ja_run[0] < ja_pos or en_run[0] < en_pos):
             # The text may occur again (a repeated heading): look for it after the last anchor.
-            later_ja = _find_run(ja, correction_key(correction.ja), ja_pos)
-            later_en = _find_run(en, correction_key(correction.en), en_pos)
+            later_ja = ja.find_run(correction_key(correction.ja), ja_pos)
+            later_en = en.find_run(correction_key(correction.en), en_pos)
             if later_ja is None or later_en is None:
                 unmatched.append(correction)  # it would cross a correction already placed
                 continue
@@ -91,7 +125,7 @@ def _locate(
         if ja_range & used_ja or en_range & used_en:
             unmatched.append(correction)  # overlaps or crosses a correction already placed
             continue
-        located.append((ja_run, en_run))
+        located.append((ja_run, en_run, position))
         used_ja |= ja_range
         used_en |= en_range
         if two_sided:
@@ -112,9 +146,10 @@ def align_with_corrections(
     one-sided corrections (a sentence with no counterpart) take their sentences out of the automatic
     alignment and are put back as 1-0 / 0-1 beads in document order.
     """
-    located, unmatched = _locate(ja, en, corrections)
+    located, unmatched = locate_corrections(SentenceIndex(ja), SentenceIndex(en), corrections)
     reviewed = [
-        Bead(0, tuple(range(*ja_run)), tuple(range(*en_run)), 1.0, (BeadFlag.REVIEWED,)) for ja_run, en_run in located
+        Bead(0, tuple(range(*ja_run)), tuple(range(*en_run)), 1.0, (BeadFlag.REVIEWED,))
+        for ja_run, en_run, _ in located
     ]
     excluded_ja = {i for bead in reviewed for i in bead.ja}
     excluded_en = {i for bead in reviewed for i in bead.en}

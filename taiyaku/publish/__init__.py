@@ -15,7 +15,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from taiyaku.model import Bead, Correction, Extraction, Finding, Segment, SourceDocument, UnreadableCorrection
+from taiyaku.model import (
+    Bead,
+    Correction,
+    DecidedFinding,
+    Extraction,
+    Finding,
+    Segment,
+    SourceDocument,
+    UnreadableCorrection,
+)
 from taiyaku.publish.corpus import render_corpus
 from taiyaku.publish.guard import check_not_shrinking
 from taiyaku.publish.manifest import write_publication
@@ -45,6 +54,8 @@ def publish(
     en: Sequence[Segment],
     beads: Sequence[Bead],
     findings: Sequence[Finding],
+    dismissed_findings: Sequence[DecidedFinding] = (),
+    accepted_findings: Sequence[DecidedFinding] = (),
     statement: dict[str, str] | None = None,
     unmatched_corrections: Sequence[Correction] = (),
     unreadable_corrections: Sequence[UnreadableCorrection] = (),
@@ -53,7 +64,11 @@ def publish(
     force: bool = False,
 ) -> Publication:
     """Write the corpus files and the report into ``out_dir``; refuse (unless ``force``) to replace a
-    published corpus with one that holds clearly less text."""
+    published corpus with one that holds clearly less text.
+
+    ``findings`` are those to report; ``dismissed_findings`` (a reviewer's false alarms) are listed apart in
+    report.json and the page, and ``accepted_findings`` (still among ``findings``) carry the reviewer's
+    reason there."""
     out_dir = Path(out_dir)
     records = bead_records(beads, ja, en, findings)
     if not force:
@@ -62,6 +77,8 @@ def publish(
         title=title,
         records=records,
         findings=findings,
+        dismissed_findings=dismissed_findings,
+        accepted_findings=accepted_findings,
         ja_provenance=ja_document.provenance,
         en_provenance=en_document.provenance,
         ja_segments=len(ja),

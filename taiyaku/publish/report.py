@@ -25,6 +25,7 @@ from taiyaku.model import (
     BeadFlag,
     BeadRecord,
     Correction,
+    DecidedFinding,
     Extraction,
     Finding,
     Provenance,
@@ -91,6 +92,9 @@ class Review:
     unmatched_corrections: Sequence[Correction] = ()
     # Lines of the corrections file that could not be read: skipped by the run, listed for repair.
     unreadable_corrections: Sequence[UnreadableCorrection] = ()
+    # Findings a reviewer dismissed as false alarms (no longer among ``findings``) or accepted (still there).
+    dismissed_findings: Sequence[DecidedFinding] = ()
+    accepted_findings: Sequence[DecidedFinding] = ()
     # PDF sides only: the pages each bead is on, and what extraction did.
     ja_pages: SidePages | None = None
     en_pages: SidePages | None = None
@@ -125,6 +129,7 @@ class Review:
             reviewed=sum(1 for r in self.records if r.reviewed),
             unmatched_corrections=len(self.unmatched_corrections),
             unreadable_corrections=len(self.unreadable_corrections),
+            dismissed_findings=len(self.dismissed_findings),
             fragments=sum(1 for r in self.records if BeadFlag.FRAGMENT in r.flags),
         )
 
@@ -160,6 +165,7 @@ class ReviewSummary:
     reviewed: int
     unmatched_corrections: int
     unreadable_corrections: int
+    dismissed_findings: int
     fragments: int  # beads flagged "fragment" (a side starts or ends mid-sentence)
 
     def to_dict(self) -> dict[str, object]:
@@ -177,6 +183,8 @@ def render_report_json(review: Review) -> str:
         "findings": [f.to_dict() for f in review.findings],
         "unmatched_corrections": [c.to_dict() for c in review.unmatched_corrections],
         "unreadable_corrections": [c.to_dict() for c in review.unreadable_corrections],
+        "dismissed_findings": [d.to_dict() for d in review.dismissed_findings],
+        "accepted_findings": [d.to_dict() for d in review.accepted_findings],
         **({"extraction": {side: e.to_dict() for side, e in review.extractions.items()}} if review.extractions else {}),
         "beads": [
             {
@@ -271,6 +279,9 @@ def render_report_html(review: Review) -> str:
         summary=review.summary(),
         unmatched_corrections=review.unmatched_corrections,
         unreadable_corrections=review.unreadable_corrections,
+        dismissed_findings=review.dismissed_findings,
+        accepted_findings=review.accepted_findings,
+        statement_id=review.statement.get("id", ""),
         sources=[("ja", review.ja_provenance.to_dict()), ("en", review.en_provenance.to_dict())],
         rows=rows,
         fragments=[row for row in rows if BeadFlag.FRAGMENT in row.record.flags],

@@ -99,3 +99,26 @@ def test_a_repeated_text_is_anchored_at_its_occurrence_after_earlier_corrections
     _check_invariant(result.beads, 3, 4)
     assert result.unmatched == []
     assert [(b.ja, b.en) for b in result.beads if "reviewed" in b.flags] == [((0,), (1,)), ((1,), (2,))]
+
+
+def test_a_repeated_text_is_forced_at_the_occurrence_nearest_to_where_the_reviewer_saw_it() -> None:
+    from taiyaku.align.constrained import SentenceIndex
+
+    ja = _segments(["概要", "本文一。", "概要", "本文二。", "概要"], "ja")
+    en = _segments(["Summary", "Text one.", "Summary", "Text two.", "Summary"], "en")
+    index = SentenceIndex(ja)
+    assert index.find_run_near("概要", None) == (0, 1)
+    assert [index.find_run_near("概要", near) for near in (0, 1, 2, 3, 4, 40)] == [
+        (0, 1),
+        (0, 1),
+        (2, 3),
+        (2, 3),
+        (4, 5),
+        (4, 5),
+    ]
+    assert index.find_run_near("本文二。概要", 0) == (3, 5)
+    first = align_with_corrections(ja, en, [Correction("概要", "Summary")])
+    assert [(b.ja, b.en) for b in first.beads if b.score == 1.0 and "reviewed" in b.flags] == [((0,), (0,))]
+    middle = align_with_corrections(ja, en, [Correction("概要", "Summary", ja_near=2, en_near=2)])
+    assert [(b.ja, b.en) for b in middle.beads if "reviewed" in b.flags] == [((2,), (2,))]
+    _check_invariant(middle.beads, 5, 5)

@@ -35,6 +35,7 @@ _STEP_TASK_NAMES = {
     "align-segments",
     "verify-parallel",
     "check-terminology",
+    "apply-finding-decisions",
     "publish-corpus",
 }
 
