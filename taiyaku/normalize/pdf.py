@@ -327,13 +327,13 @@ class _Analysis:
             return False
         if after[0] in NO_LINE_START:
             return True
+        if box is next_box and not SENTENCE_END[self.lang].search(current) and starts_mid_sentence(after, self.lang):
+            return True  # "脅威" / "となる人" in a narrow cell (centred or not): the line below starts no sentence
         indented = following.x0 - line.x0 > _INDENT * size and box is next_box
         if indented and not starts_item(self._stripped(first)):
             return False  # the first line of a new paragraph
         if current[-1] in NO_BLOCK_END:
             return True
-        if box is next_box and not SENTENCE_END[self.lang].search(current) and starts_mid_sentence(after, self.lang):
-            return True  # "脅威" / "となる人" in a narrow cell: the line below cannot start a sentence
         if WORD_HYPHEN_END_RE.search(current) and after[0].isalnum():
             return True
         if line.size >= self.heading_size and following.baseline - line.baseline > self.leading.get(

@@ -37,8 +37,12 @@ from taiyaku.model import PAGE_SEPARATOR, DocumentLayout, LayoutLine, PageProble
 EXTRACTOR = f"pdf-glyph-lines (pdfium {pdfium.version.PDFIUM_INFO.build})"
 
 
-# A page whose glyphs are this often without a Unicode mapping is garbled (a CID font without ToUnicode).
+# A page whose glyphs are this often without a Unicode mapping is garbled (a CID font without ToUnicode);
+# the mapping is checked on the first glyphs of a page (and on every glyph that looks wrong).
 _GARBLED_SHARE = 0.3
+_MAPPING_SAMPLE = 300
+# How PDFium reports a hyphen that ends a line: U+0002 per character, U+FFFE in a page's text.
+_PDFIUM_HYPHENS = frozenset("\x02\ufffe")
 
 
 # Line building, in font sizes: a baseline shift of more than this starts a new line...
@@ -107,7 +111,7 @@ def _extract(document: pdfium.PdfDocument, where: str) -> ExtractedPdf:
         page = document[index]
         width, height = page.get_size()
         sizes.append((width, height))
-        glyphs, unmapped, bold_fonts = _page_glyphs(page, height)
+        glyphs, (unmapped, checked), bold_fonts = _page_glyphs(page, height)
         visible = sum(1 for glyph in glyphs if glyph.glyph)
         if not visible:
             if _has_images(page):
@@ -116,7 +120,7 @@ def _extract(document: pdfium.PdfDocument, where: str) -> ExtractedPdf:
             offset += len(PAGE_SEPARATOR)
             page.close()
             continue
-        if unmapped >= _GARBLED_SHARE * visible:
+        if unmapped >= _GARBLED_SHARE * checked:
             garbled.append(index + 1)
             page_texts.append("")
             offset += len(PAGE_SEPARATOR)
@@ -171,38 +175,42 @@ def _extract(document: pdfium.PdfDocument, where: str) -> ExtractedPdf:
     return ExtractedPdf(PAGE_SEPARATOR.join(page_texts), layout)
 
 
-def _page_glyphs(page: pdfium.PdfPage, height: float) -> tuple[list[_Glyph], int, set[int]]:
-    """Every character of the page's text layer in content order, how many visible ones have no Unicode
-    mapping, and the addresses of the bold fonts it uses."""
+def _page_glyphs(page: pdfium.PdfPage, height: float) -> tuple[list[_Glyph], tuple[int, int], set[int]]:
+    """Every character of the page's text layer in content order, how many of the visible glyphs checked
+    had no Unicode mapping (and how many were checked), and the addresses of the bold fonts it uses.
+
+    This loop runs for every character of every page: it makes as few calls into PDFium as it can (the
+    page's text in one call, one box per character, the font once per text object, the generated and
+    unmapped flags only where they can matter).
+    """
     textpage = page.get_textpage()
     handle = textpage.raw
     count = pdfium_c.FPDFText_CountChars(handle)
-    left, right, bottom, top = ctypes.c_double(), ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
-    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    text = textpage.get_text_range(0, count) if count else ""
+    if len(text) != count:  # characters beyond the BMP (surrogate pairs): one character at a time
+        text = "".join(chr(pdfium_c.FPDFText_GetUnicode(handle, index) or 0xFFFD) for index in range(count))
+    box = pdfium_c.FS_RECTF()
     matrix = pdfium_c.FS_MATRIX()
     glyphs: list[_Glyph] = []
-    unmapped = 0
+    unmapped = checked = 0
     bold_fonts: set[int] = set()
     seen_fonts: set[int] = set()
-    pending_high: int | None = None
     last_object, size, font_address = 0, 0.0, 0
-    for index in range(count):
-        code = pdfium_c.FPDFText_GetUnicode(handle, index)
-        if 0xD800 <= code < 0xDC00:  # a character beyond the BMP comes as a surrogate pair
-            pending_high = code
-            continue
-        if 0xDC00 <= code < 0xE000 and pending_high is not None:
-            code = 0x10000 + ((pending_high - 0xD800) << 10) + (code - 0xDC00)
-        pending_high = None
-        generated = bool(pdfium_c.FPDFText_IsGenerated(handle, index))
-        char = chr(code) if code else "\ufffd"
-        if generated and char in "\r\n":
+    for index, char in enumerate(text):
+        generated = char in " \r\n" and bool(pdfium_c.FPDFText_IsGenerated(handle, index))
+        if generated and char != " ":
             continue  # PDFium's own line breaks: the geometry decides below
-        unmapped_glyph = bool(pdfium_c.FPDFText_HasUnicodeMapError(handle, index))
-        if char == "\x02" and not unmapped_glyph:
-            char = "-"  # PDFium reports a hyphen at the end of a line as U+0002; it was drawn as a hyphen
-        pdfium_c.FPDFText_GetCharBox(handle, index, left, right, bottom, top)
-        pdfium_c.FPDFText_GetCharOrigin(handle, index, origin_x, origin_y)
+        suspicious = char in _PDFIUM_HYPHENS or char == "\ufffd" or _is_control(char)
+        if suspicious or checked < _MAPPING_SAMPLE:
+            unmapped_glyph = bool(pdfium_c.FPDFText_HasUnicodeMapError(handle, index))
+            if char in _PDFIUM_HYPHENS and not unmapped_glyph:
+                char = "-"  # PDFium's mark for a hyphen at the end of a line; it was drawn as a hyphen
+            elif not char.isspace():
+                checked += 1
+                unmapped += unmapped_glyph or suspicious
+        # The loose box: the glyph's advance by the font's ascent and descent, the same for every glyph of
+        # a font, so that its bottom is a baseline (less the descent) to compare lines by.
+        pdfium_c.FPDFText_GetLooseCharBox(handle, index, box)
         # The glyphs of one text object share its font and matrix: read them once per object.
         text_object = pdfium_c.FPDFText_GetTextObject(handle, index)
         object_address = ctypes.cast(text_object, ctypes.c_void_p).value or 0
@@ -216,12 +224,11 @@ def _page_glyphs(page: pdfium.PdfPage, height: float) -> tuple[list[_Glyph], int
                 if _font_is_bold(font):
                     bold_fonts.add(font_address)
         visible = not (generated or char.isspace())
-        if visible and (unmapped_glyph or char == "\ufffd" or _is_control(char)):
-            unmapped += 1
-        baseline = height - origin_y.value
-        glyphs.append(_Glyph(char, left.value, right.value, baseline, size, visible, font_address if visible else 0))
+        glyphs.append(
+            _Glyph(char, box.left, box.right, height - box.bottom, size, visible, font_address if visible else 0)
+        )
     textpage.close()
-    return glyphs, unmapped, bold_fonts
+    return glyphs, (unmapped, checked), bold_fonts
 
 
 def _font_size(textpage: object, index: int, matrix: pdfium_c.FS_MATRIX) -> float:
