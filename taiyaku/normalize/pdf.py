@@ -69,8 +69,10 @@ _SAME_SIZE = 0.12
 _HEADING_RATIO = 1.15
 # A footnote is set at most this fraction of the body size.
 _FOOTNOTE_RATIO = 0.92
-# A vertical step larger than the usual line pitch times this is a paragraph gap.
+# A vertical step larger than the usual line pitch of a font size times this is a paragraph gap.
 _PARAGRAPH_GAP = 1.3
+_COMMON_STEP = 0.1
+_DASH_MARKS = frozenset("ー－—―")
 # A line starting this many font sizes right of the previous one is indented (a new paragraph).
 _INDENT = 0.8
 # A box fills its column when this share of its lines (the last aside) ends within this fraction of its
@@ -282,16 +284,15 @@ class _Analysis:
     lang: Lang
     text: str
     box_of: dict[int, _Box]
-    pitch: dict[float, float]  # font size (rounded to 0.5) → usual baseline step
     heading_size: float  # lines set at least this large are headings
-    leading: dict[float, float]  # font size (rounded to 0.5) → the tightest baseline step seen (plus a little)
+    leading: dict[float, float]  # font size (rounded to 0.5) → its leading (see _pitches)
 
     @classmethod
     def of(
         cls, lines: list[LayoutLine], lang: Lang, text: str, page_right: dict[int, float], body_size: float
     ) -> _Analysis:
-        pitch, leading = _pitches(lines)
-        return cls(lang, text, _boxes(lines, pitch, page_right), pitch, _HEADING_RATIO * body_size, leading)
+        usual, leading = _pitches(lines)
+        return cls(lang, text, _boxes(lines, usual, page_right), _HEADING_RATIO * body_size, leading)
 
     def groups(self, lines: list[LayoutLine]) -> list[list[LayoutLine]]:
         groups: list[list[LayoutLine]] = []
@@ -325,6 +326,10 @@ class _Analysis:
             return True
         if starts_item(after):
             return False
+        if after[0] in _DASH_MARKS:
+            # "ー" cannot start a line in Japanese typesetting, so one that does is a dash: a list marker
+            # when the line above stops short.
+            return self.reaches_edge(line, following, box)
         if after[0] in NO_LINE_START:
             return True
         if box is next_box and not SENTENCE_END[self.lang].search(current) and starts_mid_sentence(after, self.lang):
@@ -370,8 +375,9 @@ def _pitch_key(size: float) -> float:
 
 
 def _pitches(lines: Sequence[LayoutLine]) -> tuple[dict[float, float], dict[float, float]]:
-    """Per font size: the usual baseline step between consecutive lines, and the tightest one (the
-    leading inside a paragraph, plus half a point), from consecutive lines of the same size."""
+    """Per font size: the usual baseline step between consecutive lines of that size (the most common one),
+    and the leading (the smallest common one: a tenth of the steps at least, not a stray one), plus half a
+    point."""
     steps: defaultdict[float, Counter[float]] = defaultdict(Counter)
     for line, following in itertools.pairwise(lines):
         step = following.baseline - line.baseline
@@ -379,8 +385,11 @@ def _pitches(lines: Sequence[LayoutLine]) -> tuple[dict[float, float], dict[floa
         if following.page == line.page and same_size and 0.8 * line.size < step < 2.5 * line.size:
             steps[_pitch_key(line.size)][round(step * 2) / 2] += 1
     usual = {size: counter.most_common(1)[0][0] for size, counter in steps.items()}
-    tightest = {size: min(counter) + 0.5 for size, counter in steps.items()}
-    return usual, tightest
+    leading = {
+        size: min(step for step, count in counter.items() if count >= _COMMON_STEP * counter.total()) + 0.5
+        for size, counter in steps.items()
+    }
+    return usual, leading
 
 
 def _boxes(lines: Sequence[LayoutLine], pitch: dict[float, float], page_right: dict[int, float]) -> dict[int, _Box]:
@@ -398,11 +407,11 @@ def _boxes(lines: Sequence[LayoutLine], pitch: dict[float, float], page_right: d
         if members:
             previous = members[-1][-1]
             step = line.baseline - previous.baseline
-            usual = pitch.get(_pitch_key(previous.size), 1.2 * previous.size)
+            line_step = pitch.get(_pitch_key(previous.size), 1.2 * previous.size)
             if (
                 line.page == previous.page
                 and abs(line.size - previous.size) <= _SAME_SIZE * line.size
-                and 0.5 * line.size < step <= _PARAGRAPH_GAP * usual
+                and 0.5 * line.size < step <= _PARAGRAPH_GAP * line_step
                 and line.x0 < previous.x1
                 and line.x1 > previous.x0
                 and abs(line.x0 - previous.x0) <= 3 * line.size

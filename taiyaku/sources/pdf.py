@@ -190,6 +190,7 @@ def _page_glyphs(page: pdfium.PdfPage, height: float) -> tuple[list[_Glyph], tup
     if len(text) != count:  # characters beyond the BMP (surrogate pairs): one character at a time
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(handle, index) or 0xFFFD) for index in range(count))
     box = pdfium_c.FS_RECTF()
+    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     matrix = pdfium_c.FS_MATRIX()
     glyphs: list[_Glyph] = []
     unmapped = checked = 0
@@ -208,9 +209,10 @@ def _page_glyphs(page: pdfium.PdfPage, height: float) -> tuple[list[_Glyph], tup
             elif not char.isspace():
                 checked += 1
                 unmapped += unmapped_glyph or suspicious
-        # The loose box: the glyph's advance by the font's ascent and descent, the same for every glyph of
-        # a font, so that its bottom is a baseline (less the descent) to compare lines by.
+        # The loose box spans the glyph's advance (what the typesetter measured); the origin gives the
+        # baseline, the same for every font on a line.
         pdfium_c.FPDFText_GetLooseCharBox(handle, index, box)
+        pdfium_c.FPDFText_GetCharOrigin(handle, index, origin_x, origin_y)
         # The glyphs of one text object share its font and matrix: read them once per object.
         text_object = pdfium_c.FPDFText_GetTextObject(handle, index)
         object_address = ctypes.cast(text_object, ctypes.c_void_p).value or 0
@@ -224,9 +226,8 @@ def _page_glyphs(page: pdfium.PdfPage, height: float) -> tuple[list[_Glyph], tup
                 if _font_is_bold(font):
                     bold_fonts.add(font_address)
         visible = not (generated or char.isspace())
-        glyphs.append(
-            _Glyph(char, box.left, box.right, height - box.bottom, size, visible, font_address if visible else 0)
-        )
+        baseline = height - origin_y.value
+        glyphs.append(_Glyph(char, box.left, box.right, baseline, size, visible, font_address if visible else 0))
     textpage.close()
     return glyphs, (unmapped, checked), bold_fonts
 
