@@ -71,7 +71,6 @@ _HEADING_RATIO = 1.15
 _FOOTNOTE_RATIO = 0.92
 # A vertical step larger than the usual line pitch of a font size times this is a paragraph gap.
 _PARAGRAPH_GAP = 1.3
-_COMMON_STEP = 0.1
 _DASH_MARKS = frozenset("ー－—―")
 # A line starting this many font sizes right of the previous one is indented (a new paragraph).
 _INDENT = 0.8
@@ -376,8 +375,7 @@ def _pitch_key(size: float) -> float:
 
 def _pitches(lines: Sequence[LayoutLine]) -> tuple[dict[float, float], dict[float, float]]:
     """Per font size: the usual baseline step between consecutive lines of that size (the most common one),
-    and the leading (the smallest common one: a tenth of the steps at least, not a stray one), plus half a
-    point."""
+    and the leading (the smallest one, plus half a point)."""
     steps: defaultdict[float, Counter[float]] = defaultdict(Counter)
     for line, following in itertools.pairwise(lines):
         step = following.baseline - line.baseline
@@ -385,10 +383,7 @@ def _pitches(lines: Sequence[LayoutLine]) -> tuple[dict[float, float], dict[floa
         if following.page == line.page and same_size and 0.8 * line.size < step < 2.5 * line.size:
             steps[_pitch_key(line.size)][round(step * 2) / 2] += 1
     usual = {size: counter.most_common(1)[0][0] for size, counter in steps.items()}
-    leading = {
-        size: min(step for step, count in counter.items() if count >= _COMMON_STEP * counter.total()) + 0.5
-        for size, counter in steps.items()
-    }
+    leading = {size: min(counter) + 0.5 for size, counter in steps.items()}
     return usual, leading
 
 
