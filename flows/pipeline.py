@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar, cast
@@ -22,15 +23,16 @@ from prefect import Task, flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
+from prefect_dask.task_runners import DaskTaskRunner
 
 from flows import artifact_key
 from taiyaku import pipeline
-from taiyaku.corpora.snapshots import verify_snapshot
-from taiyaku.corpora.statement import load_statements
+from taiyaku.corpora import snapshots
+from taiyaku.corpora.statement import Statement, load_statement, load_statements
 from taiyaku.errors import TaiyakuError
 from taiyaku.publish import Publication
 from taiyaku.publish.report import render_summary_markdown
-from taiyaku.sources.fetch import DEFAULT_LIMITS, FetchLimits
+from taiyaku.sources.fetch import DEFAULT_LIMITS, FetchLimits, url_scheme
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -103,11 +105,12 @@ def align_pair(
     statement: dict[str, str] | None = None,
     force: bool = False,
     limits: FetchLimits = DEFAULT_LIMITS,
+    inputs: dict[str, str] | None = None,
 ) -> quote:
     """Align one Japanese/English document pair and publish it to ``out_dir`` (the parameters are those
     of :class:`taiyaku.pipeline.PairJob`, flat so that the Prefect UI shows them)."""
     job = pipeline.PairJob(
-        ja_source, en_source, out_dir, glossary_path, corrections_path, title, statement or {}, force, limits
+        ja_source, en_source, out_dir, glossary_path, corrections_path, title, statement or {}, force, limits, inputs
     )
     published = pipeline.align_pair(job, run=run_as_task)
     name = Path(out_dir).name
@@ -131,38 +134,169 @@ def align_statement(
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class StatementOutcome:
-    """One statement of a run-all: what it published, or the error that stopped it."""
+    """One statement of a run-all: what it published, why it was skipped, or the error that stopped it."""
 
     statement_id: str
     published: Publication | None = None
     error: TaiyakuError | None = None
+    skipped: str | None = None  # why nothing had to be done (its inputs are those of its publication)
 
 
 class StatementsFailed(TaiyakuError):
     """Some statements of a run-all failed; ``outcomes`` has every statement's, in run order."""
 
     def __init__(self, corpora_dir: str, outcomes: list[StatementOutcome]) -> None:
-        failed = sum(outcome.error is not None for outcome in outcomes)
-        super().__init__(corpora_dir, f"{failed} of {len(outcomes)} statements failed")
+        self.failed = sum(outcome.error is not None for outcome in outcomes)
+        super().__init__(corpora_dir, f"{self.failed} of {len(outcomes)} statements failed")
         self.outcomes = outcomes
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return StatementsFailed, (self.where, self.outcomes)
+
+
+def _has_web_source(statement: Statement) -> bool:
+    return any(
+        side.url is not None and url_scheme(side.url) in ("http", "https") for side in (statement.ja, statement.en)
+    )
+
+
+def run_statement(
+    statement_dir: str,
+    aligned_root: str,
+    force: bool = False,
+    refresh: bool = False,
+    limits: FetchLimits = DEFAULT_LIMITS,
+) -> StatementOutcome:
+    """One statement of a run-all: its web sources fetched again (``refresh``; only changed bytes replace
+    the snapshot), skipped when its inputs are those its publication was made from (unless ``force``),
+    otherwise aligned and published (the flow :func:`align_statement`).  A :class:`TaiyakuError` is raised."""
+    statement = load_statement(statement_dir)
+    if refresh and _has_web_source(statement):
+        snapshots.refresh_statement(statement, limits=limits)
+        statement = load_statement(statement_dir)
+    if not force:
+        current, reason = pipeline.publication_status(statement, aligned_root)
+        if current:
+            return StatementOutcome(statement.id, skipped=reason)
+    snapshots.verify_snapshot(statement)
+    return StatementOutcome(statement.id, align_statement(str(statement.folder), aligned_root, force, limits))
+
+
+@task(name="align-statement", cache_policy=NO_CACHE)
+def align_statement_task(
+    statement_dir: str, aligned_root: str, force: bool, refresh: bool, limits: FetchLimits
+) -> StatementOutcome:
+    """:func:`run_statement` as a task, for a task runner that runs statements side by side (Dask): the
+    statement's flow run is a child of this task run.  A failure fails the task run (shown in the UI).
+
+    The outcome is returned as it is, not quoted: a ``quote`` does not survive the trip back from a Dask
+    worker (it is pickled as a quote of a tuple)."""
+    return run_statement(statement_dir, aligned_root, force, refresh, limits)
+
+
+def dask_task_runner(workers: int | None = None, address: str | None = None) -> DaskTaskRunner:
+    """Prefect's Dask task runner: on the existing Dask cluster at ``address`` (``tcp://host:8786``), or on
+    a local cluster of ``workers`` processes with one thread each.
+
+    Processes, not threads: GiNZA's tokenizer and the aligner hold the GIL, so threads would take turns.
+    The cluster's dashboard is off (a fixed port would clash with another run on the machine) and its
+    workers log errors only.  The workers inherit this process's ``PREFECT_API_URL``, so their task and
+    flow runs report to the same API (the ephemeral one the CLI serves from its own process included).
+    """
+    if address:
+        return DaskTaskRunner(address=address)
+    return DaskTaskRunner(
+        cluster_class="distributed.LocalCluster",
+        cluster_kwargs={
+            "n_workers": workers or 1,
+            "threads_per_worker": 1,
+            "processes": True,
+            "dashboard_address": None,
+            "silence_logs": logging.ERROR,
+        },
+    )
 
 
 @flow(name="taiyaku-run-all")
-def align_all_statements(corpora_dir: str = "corpora", aligned_root: str = "aligned") -> list[StatementOutcome]:
-    """Align every statement under ``corpora/``, in name order.
+def align_all_statements(
+    corpora_dir: str = "corpora",
+    aligned_root: str = "aligned",
+    force: bool = False,
+    refresh: bool = False,
+    concurrent: bool = False,
+    limits: FetchLimits = DEFAULT_LIMITS,
+) -> list[StatementOutcome]:
+    """Align every statement under ``corpora/`` whose inputs changed since its publication (every one with
+    ``force``), after fetching the web sources again (``refresh``).
 
     The registry is checked as a whole first: an invalid statement (or one claiming another's id) runs
-    nothing.  Then one statement's failure (a changed snapshot, a source not in its language) does not stop
-    the others; if any failed, the flow run ends Failed with :class:`StatementsFailed`, which holds every
-    statement's outcome.
+    nothing.  Then one statement's failure (a changed snapshot, a source not in its language, a worker
+    that died) does not stop the others; if any failed, the flow run ends Failed with
+    :class:`StatementsFailed`, which holds every statement's outcome, in name order.  ``concurrent``
+    submits one task per statement to the flow's task runner (:func:`run_all_flow` gives it a Dask
+    one); otherwise they run one after another in this process.
     """
-    outcomes = []
-    for statement in load_statements(corpora_dir):
-        try:
-            verify_snapshot(statement)
-            outcomes.append(StatementOutcome(statement.id, align_statement(str(statement.folder), aligned_root)))
-        except TaiyakuError as exc:
-            outcomes.append(StatementOutcome(statement.id, error=exc))
-    if any(outcome.error is not None for outcome in outcomes):
-        raise StatementsFailed(corpora_dir, outcomes)
-    return outcomes
+    statements = load_statements(corpora_dir)
+    outcomes: dict[str, StatementOutcome] = {}
+    to_run: list[Statement] = []
+    for statement in statements:
+        # Decided here, before any task is made, so that a run where little changed costs little: with
+        # refresh, the sources are fetched first (in the statement's own run) and only then compared.
+        if not (force or refresh):
+            current, reason = pipeline.publication_status(statement, aligned_root)
+            if current:
+                outcomes[statement.id] = StatementOutcome(statement.id, skipped=reason)
+                continue
+        to_run.append(statement)
+    if concurrent:
+        futures = [
+            align_statement_task.submit(str(statement.folder), aligned_root, force, refresh, limits)
+            for statement in to_run
+        ]
+        for statement, future in zip(to_run, futures, strict=True):
+            try:
+                outcomes[statement.id] = future.result()
+            except TaiyakuError as exc:
+                outcomes[statement.id] = StatementOutcome(statement.id, error=exc)
+            except Exception as exc:  # a worker process that died, a bug: this statement's failure only
+                problem = f"{type(exc).__name__}: {exc}"
+                outcomes[statement.id] = StatementOutcome(statement.id, error=TaiyakuError(statement.id, problem))
+    else:
+        for statement in to_run:
+            try:
+                outcomes[statement.id] = run_statement(str(statement.folder), aligned_root, force, refresh, limits)
+            except TaiyakuError as exc:
+                outcomes[statement.id] = StatementOutcome(statement.id, error=exc)
+    in_order = [outcomes[statement.id] for statement in statements]
+    create_markdown_artifact(
+        key=artifact_key("taiyaku-run-all", Path(corpora_dir).name),
+        markdown=render_run_all_markdown(in_order),
+        description=f"taiyaku run-all summary for {corpora_dir}",
+    )
+    if any(outcome.error is not None for outcome in in_order):
+        raise StatementsFailed(corpora_dir, in_order)
+    return in_order
+
+
+def render_run_all_markdown(outcomes: list[StatementOutcome]) -> str:
+    """The run-all summary artifact: one row per statement."""
+    rows = ["| statement | outcome |", "|---|---|"]
+    for outcome in outcomes:
+        if outcome.published is not None:
+            summary = outcome.published.review.summary()
+            text = f"published: {summary.beads} beads, mean confidence {summary.mean_score}"
+            text += f", {summary.needs_review} to review"
+        elif outcome.skipped is not None:
+            text = f"skipped: {outcome.skipped}"
+        else:
+            text = f"failed: {outcome.error}"
+        rows.append(f"| {outcome.statement_id} | {text.replace('|', '/')} |")
+    return "\n".join(rows) + "\n"
+
+
+def run_all_flow(workers: int | None = None, dask_address: str | None = None) -> Any:
+    """The run-all flow, concurrent on Dask when ``workers`` or ``dask_address`` is given (call it with
+    ``concurrent=True`` then), else the plain flow."""
+    if not workers and not dask_address:
+        return align_all_statements
+    return align_all_statements.with_options(task_runner=cast(Any, dask_task_runner(workers, dask_address)))

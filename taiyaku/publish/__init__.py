@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,9 +49,11 @@ def publish(
     unmatched_corrections: Sequence[Correction] = (),
     unreadable_corrections: Sequence[UnreadableCorrection] = (),
     force: bool = False,
+    inputs: Mapping[str, str] | None = None,
 ) -> Publication:
     """Write the corpus files and the report into ``out_dir``; refuse (unless ``force``) to replace a
-    published corpus with one that holds clearly less text."""
+    published corpus with one that holds clearly less text.  ``inputs``, the fingerprint of what the
+    corpus was made from, is recorded in the manifest (``run-all`` skips a statement whose inputs match)."""
     out_dir = Path(out_dir)
     records = bead_records(beads, ja, en, findings)
     if not force:
@@ -73,4 +75,4 @@ def publish(
         REPORT_JSON: render_report_json(review),
         REPORT_HTML: render_report_html(review),
     }
-    return Publication(out_dir, write_publication(out_dir, files), review)
+    return Publication(out_dir, write_publication(out_dir, files, inputs), review)
