@@ -22,6 +22,7 @@ from typing import Any, ParamSpec, TypeVar, cast
 from prefect import Task, flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.types.entrypoint import EntrypointType
 from prefect.utilities.annotations import quote
 from prefect_dask.task_runners import DaskTaskRunner
 
@@ -199,7 +200,7 @@ def dask_task_runner(workers: int | None = None, address: str | None = None) -> 
     a local cluster of ``workers`` processes with one thread each.
 
     Processes, not threads: GiNZA's tokenizer and the aligner hold the GIL, so threads would take turns.
-    The cluster's dashboard is off (a fixed port would clash with another run on the machine) and its
+    The scheduler's HTTP endpoint (and dashboard, where bokeh is installed) takes a free port, and the
     workers log errors only.  The workers inherit this process's ``PREFECT_API_URL``, so their task and
     flow runs report to the same API (the ephemeral one the CLI serves from its own process included).
     """
@@ -211,7 +212,7 @@ def dask_task_runner(workers: int | None = None, address: str | None = None) -> 
             "n_workers": workers or 1,
             "threads_per_worker": 1,
             "processes": True,
-            "dashboard_address": None,
+            "dashboard_address": ":0",  # a free port: a fixed one clashes with another cluster on the machine
             "silence_logs": logging.ERROR,
         },
     )
@@ -223,8 +224,11 @@ def align_all_statements(
     aligned_root: str = "aligned",
     force: bool = False,
     refresh: bool = False,
-    concurrent: bool = False,
-    limits: FetchLimits = DEFAULT_LIMITS,
+    workers: int | None = None,
+    dask_address: str | None = None,
+    max_chars: int = DEFAULT_LIMITS.max_chars,
+    max_bytes: int = DEFAULT_LIMITS.max_bytes,
+    download_timeout: float = DEFAULT_LIMITS.total_timeout,
 ) -> list[StatementOutcome]:
     """Align every statement under ``corpora/`` whose inputs changed since its publication (every one with
     ``force``), after fetching the web sources again (``refresh``).
@@ -232,10 +236,19 @@ def align_all_statements(
     The registry is checked as a whole first: an invalid statement (or one claiming another's id) runs
     nothing.  Then one statement's failure (a changed snapshot, a source not in its language, a worker
     that died) does not stop the others; if any failed, the flow run ends Failed with
-    :class:`StatementsFailed`, which holds every statement's outcome, in name order.  ``concurrent``
-    submits one task per statement to the flow's task runner (:func:`run_all_flow` gives it a Dask
-    one); otherwise they run one after another in this process.
+    :class:`StatementsFailed`, which holds every statement's outcome, in name order.
+
+    With ``workers`` or ``dask_address`` each statement to run is one task on Dask
+    (:func:`dask_task_runner`: a local cluster of ``workers`` processes, or the cluster at ``dask_address``),
+    started for this flow run only; otherwise they run one after another in this process.  The runner is
+    chosen by these parameters rather than fixed on the flow, so that a deployment (``taiyaku serve``),
+    whose flow runs load the flow from its module, runs on Dask just the same.  The input limits are flat
+    numbers (those of :class:`FetchLimits`) for the same reason: a deployment's flow run validates its
+    parameters against the flow's signature, where only built-in types resolve.
     """
+    limits = dataclasses.replace(
+        DEFAULT_LIMITS, max_chars=max_chars, max_bytes=max_bytes, total_timeout=download_timeout
+    )
     statements = load_statements(corpora_dir)
     outcomes: dict[str, StatementOutcome] = {}
     to_run: list[Statement] = []
@@ -248,19 +261,29 @@ def align_all_statements(
                 outcomes[statement.id] = StatementOutcome(statement.id, skipped=reason)
                 continue
         to_run.append(statement)
-    if concurrent:
-        futures = [
-            align_statement_task.submit(str(statement.folder), aligned_root, force, refresh, limits)
-            for statement in to_run
-        ]
-        for statement, future in zip(to_run, futures, strict=True):
-            try:
-                outcomes[statement.id] = future.result()
-            except TaiyakuError as exc:
-                outcomes[statement.id] = StatementOutcome(statement.id, error=exc)
-            except Exception as exc:  # a worker process that died, a bug: this statement's failure only
-                problem = f"{type(exc).__name__}: {exc}"
-                outcomes[statement.id] = StatementOutcome(statement.id, error=TaiyakuError(statement.id, problem))
+    if to_run and (workers or dask_address):
+        with dask_task_runner(workers, dask_address) as runner:
+            futures = [
+                runner.submit(
+                    align_statement_task,
+                    {
+                        "statement_dir": str(statement.folder),
+                        "aligned_root": aligned_root,
+                        "force": force,
+                        "refresh": refresh,
+                        "limits": limits,
+                    },
+                )
+                for statement in to_run
+            ]
+            for statement, future in zip(to_run, futures, strict=True):
+                try:
+                    outcomes[statement.id] = future.result()
+                except TaiyakuError as exc:
+                    outcomes[statement.id] = StatementOutcome(statement.id, error=exc)
+                except Exception as exc:  # a worker process that died, a bug: this statement's failure only
+                    problem = f"{type(exc).__name__}: {exc}"
+                    outcomes[statement.id] = StatementOutcome(statement.id, error=TaiyakuError(statement.id, problem))
     else:
         for statement in to_run:
             try:
@@ -294,9 +317,42 @@ def render_run_all_markdown(outcomes: list[StatementOutcome]) -> str:
     return "\n".join(rows) + "\n"
 
 
-def run_all_flow(workers: int | None = None, dask_address: str | None = None) -> Any:
-    """The run-all flow, concurrent on Dask when ``workers`` or ``dask_address`` is given (call it with
-    ``concurrent=True`` then), else the plain flow."""
-    if not workers and not dask_address:
-        return align_all_statements
-    return align_all_statements.with_options(task_runner=cast(Any, dask_task_runner(workers, dask_address)))
+def serve_run_all(
+    corpora_dir: str,
+    aligned_root: str,
+    *,
+    interval: float | None = None,
+    cron: str | None = None,
+    refresh: bool = False,
+    workers: int | None = None,
+    dask_address: str | None = None,
+    name: str = "taiyaku-run-all",
+) -> None:
+    """Serve :func:`align_all_statements` as a Prefect deployment named ``name`` with a schedule (every
+    ``interval`` seconds, or the ``cron`` expression), until interrupted.
+
+    Each scheduled flow run fetches the web sources again with ``refresh`` and re-publishes only the
+    statements whose inputs changed; its runs, logs and summary artifact are in the Prefect UI of the API
+    that ``PREFECT_API_URL`` names.  A run can also be started by hand there or with ``prefect deployment
+    run 'taiyaku-run-all/<name>'``.
+    """
+    align_all_statements.serve(
+        name=name,
+        interval=interval,
+        cron=cron,
+        parameters={
+            "corpora_dir": corpora_dir,
+            "aligned_root": aligned_root,
+            "refresh": refresh,
+            "workers": workers,
+            "dask_address": dask_address,
+        },
+        description=f"taiyaku run-all of {corpora_dir} into {aligned_root}"
+        + (", sources refreshed first" if refresh else ""),
+        tags=["taiyaku"],
+        # The flow runs load the flow by module (flows.pipeline), not by file path: loaded from a path, the
+        # flow's parameter types (FetchLimits) could not be resolved when its parameters are validated.
+        entrypoint_type=EntrypointType.MODULE_PATH,
+        limit=1,  # one run at a time: a slow run and the next scheduled one never publish side by side
+        print_starting_message=True,
+    )

@@ -113,7 +113,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_run_all(args: argparse.Namespace) -> int:
-    from flows.pipeline import StatementsFailed, run_all_flow
+    from flows.pipeline import StatementsFailed, align_all_statements
     from taiyaku.corpora.statement import InvalidStatements, load_statements
 
     try:
@@ -122,16 +122,18 @@ def cmd_run_all(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(f"taiyaku: error: {problem}", file=sys.stderr)
         raise
-    concurrent = bool(args.workers or args.dask_address)
     failure: StatementsFailed | None = None
     try:
-        outcomes = run_all_flow(args.workers, args.dask_address)(
+        outcomes = align_all_statements(
             args.corpora,
             args.aligned,
             force=args.force,
             refresh=args.refresh,
-            concurrent=concurrent,
-            limits=_limits(args),
+            workers=args.workers,
+            dask_address=args.dask_address,
+            max_chars=args.max_chars,
+            max_bytes=args.max_bytes,
+            download_timeout=args.download_timeout,
         )
     except StatementsFailed as exc:  # the others ran: report every statement, then the count
         outcomes, failure = exc.outcomes, exc
@@ -145,6 +147,32 @@ def cmd_run_all(args: argparse.Namespace) -> int:
     if failure is not None:
         print(f"taiyaku: error: {failure}", file=sys.stderr)
         return min(failure.failed, EXIT_MOST_FAILED)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    from flows.pipeline import serve_run_all
+    from taiyaku.corpora.statement import load_statements
+
+    load_statements(args.corpora)  # an invalid registry is refused now, not at the first scheduled run
+    if not os.environ.get("PREFECT_API_URL"):
+        _warn(
+            "PREFECT_API_URL",
+            "not set: serving on an API inside this process, which no Prefect UI shows; start `prefect server "
+            "start` and export PREFECT_API_URL=http://127.0.0.1:4200/api to see the runs",
+        )
+    serve_run_all(
+        args.corpora,
+        args.aligned,
+        interval=args.interval,
+        cron=args.cron,
+        refresh=args.refresh,
+        workers=args.workers,
+        dask_address=args.dask_address,
+        name=args.name,
+    )
     return 0
 
 
@@ -414,6 +442,31 @@ def build_parser() -> argparse.ArgumentParser:
     _add_limit_options(run_all)
     run_all.set_defaults(handler=cmd_run_all)
 
+    serve = commands.add_parser(
+        "serve",
+        help="serve run-all as a Prefect deployment on a schedule (refresh, re-publish what changed)",
+        description="Serve the run-all flow as a Prefect deployment that runs every --interval seconds or on "
+        "--cron, until interrupted. Runs, logs and summaries show in the Prefect UI of PREFECT_API_URL.",
+    )
+    serve.add_argument("corpora", nargs="?", default="corpora", metavar="CORPORA_DIR")
+    _add_aligned_option(serve)
+    schedule = serve.add_mutually_exclusive_group(required=True)
+    schedule.add_argument("--interval", type=_positive(float), metavar="SECONDS", help="run every SECONDS")
+    schedule.add_argument("--cron", metavar="EXPRESSION", help='run on a cron schedule, e.g. "0 3 * * *"')
+    serve.add_argument(
+        "--refresh",
+        action="store_true",
+        help="each run first fetches again every source registered with an http(s) url",
+    )
+    serve.add_argument(
+        "--workers", type=_positive(int), metavar="N", help="each run aligns on a local Dask cluster of N processes"
+    )
+    serve.add_argument("--dask-address", metavar="tcp://HOST:8786", help="each run aligns on this Dask cluster")
+    serve.add_argument(
+        "--name", default="scheduled", help="the deployment's name (taiyaku-run-all/NAME; default: scheduled)"
+    )
+    serve.set_defaults(handler=cmd_serve)
+
     add = commands.add_parser("add", help="fetch a new statement pair, snapshot it under corpora/ and align it")
     add.add_argument("statement_id", metavar="STATEMENT_ID", help="lower-case id, e.g. us-japan-cyber-2015")
     add.add_argument("--ja", required=True, metavar="URL_OR_PATH", help="the Japanese source")
@@ -531,7 +584,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if previous is not None:
         signal.signal(signal.SIGTERM, _raise_terminated)
     try:
-        if args.handler in (cmd_align, cmd_run, cmd_run_all, cmd_add, cmd_eval):
+        if args.handler in (cmd_align, cmd_run, cmd_run_all, cmd_add, cmd_eval, cmd_serve):
             serve_ephemeral_api()  # in this process: no API server outlives the command, even after kill -9
         return int(args.handler(args))
     except TaiyakuError as exc:

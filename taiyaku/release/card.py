@@ -311,7 +311,8 @@ def render_dataset_card(facts: ReleaseFacts) -> str:
         " `validation` split) |",
         "| `corpus.jsonl` | every bead of every statement, unaligned and excluded ones too: `statement_id`,"
         " `bead_id`, `date`, `publisher`, `ja`, `en`, `type`, `score`, `flags`, `split`, `excluded` (why it is"
-        ' not in the MT files, or null): `load_dataset("json", data_files="corpus.jsonl")` |',
+        ' not in the MT files, or null): `load_dataset("json", data_files="corpus.jsonl")`; the same rows in'
+        " `all_beads/corpus.parquet` (the card's configuration `all_beads`) |",
         "| `corpus.tmx` | TMX 1.4b, every bead with text on both sides, `tuid` = `<statement_id>/<bead_id>` |",
         "| `catalog.json`, `index.html` | every statement: title, date, publisher, licence, source URLs, bead"
         " counts, mean confidence, reviewed share, its alignment report (`reports/<id>.html`) |",
