@@ -36,12 +36,13 @@ eval: $(STAMP)
 	$(BIN)/taiyaku eval ../shared/eval/kyoto-wiki
 	$(BIN)/taiyaku eval ../shared/eval/ntrex-news
 
-# Speed, memory and terminology-QA figures (scripts that print figures; not timed tests).
+# Speed, memory, scale-out and terminology-QA figures (scripts that print figures; not timed tests).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/user_path.py
 	$(BIN)/python benchmarks/mismatched_pairs.py
 	$(BIN)/python benchmarks/terms_qa.py
+	$(BIN)/python benchmarks/scale_out.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

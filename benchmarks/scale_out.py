@@ -13,8 +13,10 @@ statement (``statement.toml`` with its ``ja.txt`` / ``en.txt`` and their SHA-256
 * **no change**: the same command again at once: every statement is skipped (its inputs are those recorded
   in its manifest), so this is the fixed cost of a run plus the per-statement check.
 
-The process tree is sampled every 0.2 s (psutil): the command's own peak RSS, and the peak RSS of each of
-its descendant processes (the Dask workers; the multiprocessing helper is small and left out).  It also
+The process tree is sampled every 0.2 s (psutil): the command's own peak RSS, the peak RSS of each of
+its descendant processes (the Dask workers; the multiprocessing helper is small and left out), and the CPU
+seconds of the whole tree (wall time on a shared machine depends on its load; the CPU time much less; the
+load average is printed with each run).  It also
 reads the task runs' wall times from the run's Prefect database, to tell the work inside the statements
 from the overhead around them.  Not a timed test: figures go in README.md and benchmarks/README.md.
 """
@@ -53,6 +55,7 @@ class Run:
     failed: int
     main_peak_mib: float
     worker_peaks_mib: list[float] = field(default_factory=list)
+    cpu_seconds: float = 0.0  # user + system CPU of the command and every process under it
     task_seconds: float = 0.0  # sum of the align-statement task runs' wall times (Prefect's record)
 
 
@@ -83,6 +86,7 @@ class TreeSampler:
         self.root = psutil.Process(pid)
         self.interval = interval
         self.peaks: dict[int, float] = {}
+        self.cpu: dict[int, float] = {}  # the last CPU seconds seen of each process (it may end first)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -96,16 +100,22 @@ class TreeSampler:
             for process in processes:
                 try:
                     rss = process.memory_info().rss / 2**20
+                    times = process.cpu_times()
                 except psutil.Error:
                     continue
                 self.peaks[process.pid] = max(self.peaks.get(process.pid, 0.0), rss)
+                self.cpu[process.pid] = times.user + times.system
             self._stop.wait(self.interval)
 
-    def stop(self) -> tuple[float, list[float]]:
+    def stop(self, root_cpu: float) -> tuple[float, list[float], float]:
+        """Peak RSS of the root, of each worker (largest first), and the CPU seconds of the whole tree
+        (``root_cpu``: the root's own, from ``wait4``, exact where sampling may miss its last moments)."""
         self._stop.set()
         self._thread.join()
         main = self.peaks.pop(self.root.pid, 0.0)
-        return main, sorted((peak for peak in self.peaks.values() if peak >= _WORKER_MIN_MIB), reverse=True)
+        self.cpu.pop(self.root.pid, None)
+        workers = sorted((peak for peak in self.peaks.values() if peak >= _WORKER_MIN_MIB), reverse=True)
+        return main, workers, root_cpu + sum(self.cpu.values())
 
 
 def task_seconds(prefect_home: Path) -> float:
@@ -128,9 +138,11 @@ def run_all(label: str, workdir: Path, aligned: str, workers: int, prefect_home:
         start = time.perf_counter()
         child = subprocess.Popen(command, cwd=workdir, env=env, stdout=out, stderr=err)
         sampler = TreeSampler(child.pid)
-        code = child.wait()
+        _, status, usage = os.wait4(child.pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+        child.returncode = code
         seconds = time.perf_counter() - start
-        main_peak, worker_peaks = sampler.stop()
+        main_peak, worker_peaks, cpu = sampler.stop(usage.ru_utime + usage.ru_stime)
         out.seek(0)
         err.seek(0)
         lines, errors = out.read().splitlines(), err.read()
@@ -147,6 +159,7 @@ def run_all(label: str, workdir: Path, aligned: str, workers: int, prefect_home:
         failed=max(failed, 0),
         main_peak_mib=main_peak,
         worker_peaks_mib=worker_peaks[:workers],
+        cpu_seconds=cpu,
         task_seconds=task_seconds(prefect_home),
     )
 
@@ -176,7 +189,8 @@ def main() -> None:
                     f"{workers} worker(s), {label:9}: {run.seconds:7.1f} s, {per_minute:6.1f} statements/min, "
                     f"published {run.published}, skipped {run.skipped}, failed {run.failed}; "
                     f"peak RSS command {run.main_peak_mib:,.0f} MiB, workers {workers_text} MiB; "
-                    f"align-statement task runs {run.task_seconds:.1f} s",
+                    f"CPU {run.cpu_seconds:.1f} s ({run.cpu_seconds / statements:.2f} s per statement); "
+                    f"align-statement task runs {run.task_seconds:.1f} s; load average {os.getloadavg()[0]:.1f}",
                     flush=True,
                 )
         cold = {run.workers: run for run in runs if run.label == "cold"}

@@ -22,6 +22,7 @@ from typing import Any, ParamSpec, TypeVar, cast
 from prefect import Task, flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.schedules import CronSchedule
 from prefect.types.entrypoint import EntrypointType
 from prefect.utilities.annotations import quote
 from prefect_dask.task_runners import DaskTaskRunner
@@ -334,8 +335,13 @@ def serve_run_all(
     Each scheduled flow run fetches the web sources again with ``refresh`` and re-publishes only the
     statements whose inputs changed; its runs, logs and summary artifact are in the Prefect UI of the API
     that ``PREFECT_API_URL`` names.  A run can also be started by hand there or with ``prefect deployment
-    run 'taiyaku-run-all/<name>'``.
+    run 'taiyaku-run-all/<name>'``.  An invalid cron expression is a :class:`TaiyakuError`.
     """
+    if cron is not None:
+        try:
+            CronSchedule(cron=cron)
+        except ValueError:
+            raise TaiyakuError("--cron", f"{cron!r} is not a cron expression (e.g. \"0 3 * * *\")") from None
     align_all_statements.serve(
         name=name,
         interval=interval,

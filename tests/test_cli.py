@@ -90,7 +90,19 @@ def test_installed_command_exits_non_zero_with_one_line(tmp_path: Path) -> None:
 
 def test_help_lists_every_command() -> None:
     result = subprocess.run([sys.executable, "-m", "taiyaku.cli", "--help"], capture_output=True, text=True, check=True)
-    for command in ("align", "run", "run-all", "add", "eval", "check", "correct", "glossary", "score"):
+    for command in (
+        "align",
+        "run",
+        "run-all",
+        "serve",
+        "release",
+        "add",
+        "eval",
+        "check",
+        "correct",
+        "glossary",
+        "score",
+    ):
         assert command in result.stdout
 
 
