@@ -55,7 +55,8 @@ class Run:
     failed: int
     main_peak_mib: float
     worker_peaks_mib: list[float] = field(default_factory=list)
-    cpu_seconds: float = 0.0  # user + system CPU of the command and every process under it
+    command_cpu_seconds: float = 0.0  # user + system CPU of the command itself (client, Prefect's API)
+    worker_cpu_seconds: float = 0.0  # of every process under it (the Dask workers)
     task_seconds: float = 0.0  # sum of the align-statement task runs' wall times (Prefect's record)
 
 
@@ -108,14 +109,14 @@ class TreeSampler:
             self._stop.wait(self.interval)
 
     def stop(self, root_cpu: float) -> tuple[float, list[float], float]:
-        """Peak RSS of the root, of each worker (largest first), and the CPU seconds of the whole tree
-        (``root_cpu``: the root's own, from ``wait4``, exact where sampling may miss its last moments)."""
+        """Peak RSS of the root, of each worker (largest first), and the last CPU seconds seen of the
+        processes under the root (``root_cpu``, from ``wait4``, bounds them: sampling can only miss time)."""
         self._stop.set()
         self._thread.join()
         main = self.peaks.pop(self.root.pid, 0.0)
         self.cpu.pop(self.root.pid, None)
         workers = sorted((peak for peak in self.peaks.values() if peak >= _WORKER_MIN_MIB), reverse=True)
-        return main, workers, root_cpu + sum(self.cpu.values())
+        return main, workers, min(sum(self.cpu.values()), root_cpu)
 
 
 def task_seconds(prefect_home: Path) -> float:
@@ -142,12 +143,19 @@ def run_all(label: str, workdir: Path, aligned: str, workers: int, prefect_home:
         code = os.waitstatus_to_exitcode(status)
         child.returncode = code
         seconds = time.perf_counter() - start
-        main_peak, worker_peaks, cpu = sampler.stop(usage.ru_utime + usage.ru_stime)
+        # wait4 counts the command and the descendants it waited for (the workers it joined); the workers'
+        # own share is their last sampled CPU time, so the command's own is the difference.
+        total_cpu = usage.ru_utime + usage.ru_stime
+        main_peak, worker_peaks, worker_cpu = sampler.stop(total_cpu)
+        command_cpu = max(total_cpu - worker_cpu, 0.0)
         out.seek(0)
         err.seek(0)
         lines, errors = out.read().splitlines(), err.read()
     if code not in (0,) and not errors.strip():
         sys.exit(f"{' '.join(command)} exited {code} without a message")
+    for line in errors.splitlines():
+        if line.startswith("taiyaku: error: "):
+            print(f"  {label}, {workers} worker(s): {line}", flush=True)
     skipped = sum(": skipped, " in line for line in lines)
     failed = sum(line.startswith("taiyaku: error: ") for line in errors.splitlines()) - (1 if code else 0)
     return Run(
@@ -159,7 +167,8 @@ def run_all(label: str, workdir: Path, aligned: str, workers: int, prefect_home:
         failed=max(failed, 0),
         main_peak_mib=main_peak,
         worker_peaks_mib=worker_peaks[:workers],
-        cpu_seconds=cpu,
+        command_cpu_seconds=command_cpu,
+        worker_cpu_seconds=worker_cpu,
         task_seconds=task_seconds(prefect_home),
     )
 
@@ -189,7 +198,8 @@ def main() -> None:
                     f"{workers} worker(s), {label:9}: {run.seconds:7.1f} s, {per_minute:6.1f} statements/min, "
                     f"published {run.published}, skipped {run.skipped}, failed {run.failed}; "
                     f"peak RSS command {run.main_peak_mib:,.0f} MiB, workers {workers_text} MiB; "
-                    f"CPU {run.cpu_seconds:.1f} s ({run.cpu_seconds / statements:.2f} s per statement); "
+                    f"CPU command {run.command_cpu_seconds:.1f} s + workers {run.worker_cpu_seconds:.1f} s "
+                    f"({(run.command_cpu_seconds + run.worker_cpu_seconds) / statements:.2f} s per statement); "
                     f"align-statement task runs {run.task_seconds:.1f} s; load average {os.getloadavg()[0]:.1f}",
                     flush=True,
                 )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import html
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -263,13 +264,16 @@ def align_all_statements(
                 continue
         to_run.append(statement)
     if to_run and (workers or dask_address):
+        # The workers of an existing cluster run in folders of their own: they get absolute paths (a local
+        # cluster's workers share this process's working directory, so the printed paths stay as given).
+        task_root = str(Path(aligned_root).absolute()) if dask_address else aligned_root
         with dask_task_runner(workers, dask_address) as runner:
             futures = [
                 runner.submit(
                     align_statement_task,
                     {
                         "statement_dir": str(statement.folder),
-                        "aligned_root": aligned_root,
+                        "aligned_root": task_root,
                         "force": force,
                         "refresh": refresh,
                         "limits": limits,
@@ -303,7 +307,7 @@ def align_all_statements(
 
 
 def render_run_all_markdown(outcomes: list[StatementOutcome]) -> str:
-    """The run-all summary artifact: one row per statement."""
+    """The run-all summary artifact (Markdown, shown in the Prefect UI): one row per statement."""
     rows = ["| statement | outcome |", "|---|---|"]
     for outcome in outcomes:
         if outcome.published is not None:
@@ -314,7 +318,8 @@ def render_run_all_markdown(outcomes: list[StatementOutcome]) -> str:
             text = f"skipped: {outcome.skipped}"
         else:
             text = f"failed: {outcome.error}"
-        rows.append(f"| {outcome.statement_id} | {text.replace('|', '/')} |")
+        # Error messages quote file names and URLs from untrusted statements: escaped for the UI's Markdown.
+        rows.append(f"| {outcome.statement_id} | {html.escape(text).replace('|', '&#124;')} |")
     return "\n".join(rows) + "\n"
 
 

@@ -68,9 +68,10 @@ def test_run_all_on_a_local_dask_cluster_reports_to_the_prefect_server(
     (run_all,) = flow_runs(api_url, "taiyaku-run-all")
     assert run_all["state_type"] == "FAILED"
     tasks = api(api_url, "POST", "/task_runs/filter", {"flow_runs": {"id": {"any_": [run_all["id"]]}}})
-    statement_tasks = sorted((t["name"], t["state_type"]) for t in tasks if t["name"].startswith("align-statement"))
-    assert [state for _, state in statement_tasks] == ["COMPLETED", "COMPLETED", "FAILED"]
-    assert len(flow_runs(api_url, "taiyaku-align-statement")) == 2
+    statement_tasks = sorted(t["state_type"] for t in tasks if t["name"].startswith("align-statement"))
+    assert statement_tasks == ["COMPLETED", "COMPLETED", "FAILED"]
+    statement_runs = sorted(run["state_type"] for run in flow_runs(api_url, "taiyaku-align-statement"))
+    assert statement_runs == ["COMPLETED", "COMPLETED", "FAILED"]
     (artifact,) = api(
         api_url, "POST", "/artifacts/filter", {"artifacts": {"key": {"any_": ["taiyaku-run-all-corpora"]}}}
     )
@@ -146,3 +147,53 @@ def test_serve_runs_the_deployment_and_republishes_only_what_changed(
         except subprocess.TimeoutExpired:
             serving.kill()
             serving.communicate()
+
+
+def test_run_all_on_an_existing_dask_cluster(prefect_server: tuple[str, Path], tmp_path: Path) -> None:
+    """``--dask-address``: a scheduler and a worker started with Dask's own commands, in a folder of their own."""
+    from support.prefect_server import free_port
+
+    api_url, home = prefect_server
+    corpora = tmp_path / "corpora"
+    statement(corpora, "a")
+    statement(corpora, "b")
+    cluster_folder = tmp_path / "cluster"
+    cluster_folder.mkdir()
+    env = server_environment(home, api_url)
+    address = f"tcp://127.0.0.1:{free_port()}"
+    dask = str(Path(sys.executable).with_name("dask"))
+    port = address.rsplit(":", 1)[1]
+    scheduler = subprocess.Popen(
+        [dask, "scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard"],
+        cwd=cluster_folder,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    worker = subprocess.Popen(
+        [dask, "worker", address, "--nthreads", "1", "--nworkers", "1", "--no-dashboard"],
+        cwd=cluster_folder,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        result = taiyaku(prefect_server, tmp_path, "run-all", "corpora", "--dask-address", address)
+        assert result.returncode == 0, result.stderr
+        assert [line.split(":")[0] for line in result.stdout.splitlines()] == [
+            str(tmp_path / "aligned" / name) for name in ("a", "b")
+        ]
+        for name in ("a", "b"):
+            verify_publication(tmp_path / "aligned" / name)
+        assert not (cluster_folder / "aligned").exists()  # the workers wrote where the command runs
+    finally:
+        for process in (worker, scheduler):
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in (worker, scheduler):
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
