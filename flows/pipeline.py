@@ -346,7 +346,7 @@ def serve_run_all(
         try:
             CronSchedule(cron=cron)
         except ValueError:
-            raise TaiyakuError("--cron", f"{cron!r} is not a cron expression (e.g. \"0 3 * * *\")") from None
+            raise TaiyakuError("--cron", f'{cron!r} is not a cron expression (e.g. "0 3 * * *")') from None
     align_all_statements.serve(
         name=name,
         interval=interval,
