@@ -20,9 +20,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar, cast
 
-from prefect import Task, flow, task
+from prefect import State, Task, flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import TaskRun
 from prefect.client.schemas.schedules import CronSchedule
 from prefect.types.entrypoint import EntrypointType
 from prefect.utilities.annotations import quote
@@ -185,12 +186,25 @@ def run_statement(
     return StatementOutcome(statement.id, align_statement(str(statement.folder), aligned_root, force, limits))
 
 
-@task(name="align-statement", cache_policy=NO_CACHE)
+def _not_an_input_error(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
+    """Retry a statement's task run once when it failed for a reason other than its input (a Dask worker
+    lost, the Prefect API briefly unavailable); an input error fails the same way every time."""
+    return not isinstance(state.result(raise_on_failure=False), TaiyakuError)
+
+
+@task(
+    name="align-statement",
+    cache_policy=NO_CACHE,
+    retries=1,
+    retry_delay_seconds=2,
+    retry_condition_fn=_not_an_input_error,
+)
 def align_statement_task(
     statement_dir: str, aligned_root: str, force: bool, refresh: bool, limits: FetchLimits
 ) -> StatementOutcome:
     """:func:`run_statement` as a task, for a task runner that runs statements side by side (Dask): the
-    statement's flow run is a child of this task run.  A failure fails the task run (shown in the UI).
+    statement's flow run is a child of this task run.  A failure fails the task run (shown in the UI);
+    one that is not the input's fault is tried once more first.
 
     The outcome is returned as it is, not quoted: a ``quote`` does not survive the trip back from a Dask
     worker (it is pickled as a quote of a tuple)."""
