@@ -203,6 +203,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_release(args: argparse.Namespace) -> int:
     from taiyaku.release import build_release
+    from taiyaku.release.splits import EXCLUSIONS
 
     release = build_release(
         args.aligned,
@@ -217,10 +218,7 @@ def cmd_release(args: argparse.Namespace) -> int:
         print(f"{release.folder}: released already with exactly these contents; nothing to do")
         return 0
     splits = ", ".join(f"{name} {counts.pairs:,}" for name, counts in release.counts.items())
-    left_out = {
-        reason: sum(counts.excluded[reason] for counts in release.counts.values())
-        for reason in next(iter(release.counts.values())).excluded
-    }
+    left_out = {reason: sum(counts.excluded[reason] for counts in release.counts.values()) for reason in EXCLUSIONS}
     print(
         f"{release.folder}: {release.statements} statements, {release.beads:,} beads; pairs {splits}; left out "
         + ", ".join(f"{reason} {count:,}" for reason, count in left_out.items())

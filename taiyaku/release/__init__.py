@@ -29,6 +29,7 @@ import pyarrow.parquet as pq
 
 from taiyaku.errors import TaiyakuError
 from taiyaku.io import write_folder_atomically
+from taiyaku.model import BeadRecord
 from taiyaku.publish.corpus import render_tmx
 from taiyaku.release.card import (
     EvalFigures,
@@ -77,8 +78,8 @@ class Release:
     unchanged: bool = False
 
 
-def _bead_row(statement: PublishedStatement, record_index: int, split: str, excluded: str | None) -> dict[str, object]:
-    record = statement.records[record_index]
+def _bead_row(statement: PublishedStatement, record: BeadRecord, split: str, excluded: str | None) -> dict[str, object]:
+    """A line of the release's corpus.jsonl (and a row of its Parquet files)."""
     return {
         "statement_id": statement.id,
         "bead_id": record.id,
@@ -145,8 +146,8 @@ def render_release(
     split, excluded, counts = assign([(s.id, s.records) for s in statements], min_score)
     rows: list[dict[str, object]] = []
     for statement in statements:
-        for index, record in enumerate(statement.records):
-            rows.append(_bead_row(statement, index, split[statement.id], excluded[(statement.id, record.id)]))
+        for record in statement.records:
+            rows.append(_bead_row(statement, record, split[statement.id], excluded[(statement.id, record.id)]))
     files: dict[str, str | bytes] = {
         RELEASE_CORPUS: "".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n" for row in rows),
         "corpus.tmx": render_tmx(
