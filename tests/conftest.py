@@ -52,10 +52,12 @@ def prefect_harness() -> Iterator[None]:
         yield
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """A real ``prefect server start`` for the session: its API URL and its PREFECT_HOME
-    (tests/support/prefect_server.py)."""
+    """A real ``prefect server start``: its API URL and its PREFECT_HOME (tests/support/prefect_server.py).
+
+    Started once for the tests of a module and stopped after them: its background services would take
+    CPU from every later test."""
     from support.prefect_server import running_prefect_server
 
     home = tmp_path_factory.mktemp("prefect-home")
