@@ -326,13 +326,14 @@ def _add_run_all_options(command: argparse.ArgumentParser) -> None:
         action="store_true",
         help="first fetch again every source registered with an http(s) url; only changed bytes are re-aligned",
     )
-    command.add_argument(
+    where = command.add_mutually_exclusive_group()
+    where.add_argument(
         "--workers",
         type=_positive(int),
         metavar="N",
         help="align N statements at a time, on a local Dask cluster of N worker processes",
     )
-    command.add_argument(
+    where.add_argument(
         "--dask-address",
         metavar="tcp://HOST:8786",
         help="align the statements on this existing Dask cluster (its scheduler's address) instead",
@@ -456,10 +457,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="each run first fetches again every source registered with an http(s) url",
     )
-    serve.add_argument(
+    where = serve.add_mutually_exclusive_group()
+    where.add_argument(
         "--workers", type=_positive(int), metavar="N", help="each run aligns on a local Dask cluster of N processes"
     )
-    serve.add_argument("--dask-address", metavar="tcp://HOST:8786", help="each run aligns on this Dask cluster")
+    where.add_argument("--dask-address", metavar="tcp://HOST:8786", help="each run aligns on this Dask cluster")
     serve.add_argument(
         "--name", default="scheduled", help="the deployment's name (taiyaku-run-all/NAME; default: scheduled)"
     )
