@@ -279,3 +279,20 @@ def test_a_folder_is_written_whole_or_not_at_all(tmp_path: Path, monkeypatch: py
     with pytest.raises(OSError):
         write_folder_atomically(tmp_path / "out" / "v3", {"a.txt": "a", "b.txt": "b"})
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["v1"]  # no v3, no staging folder left
+
+
+def test_the_card_states_the_evaluation_figures_given(aligned: Path, tmp_path: Path) -> None:
+    from taiyaku.eval.alignment import EvalReport, report_dict
+
+    # The report.json `taiyaku eval --out` writes, for an (empty) set: its figures, as the card shows them.
+    figures = report_dict(EvalReport("kyoto-wiki"))
+    figures.update(documents=106, gold_units=1489, link_precision=0.9502, link_recall=0.9987, link_f1=0.9738)
+    report = tmp_path / "report.json"
+    report.write_text(json.dumps(figures), encoding="utf-8")
+    build_release(aligned, tmp_path / "release", corpora_dir=None, eval_reports=[report])
+    card = (tmp_path / "release" / "2024-05-01" / "README.md").read_text(encoding="utf-8")
+    assert "| kyoto-wiki | 106 | 1,489 | 0.9502 | 0.9987 | **0.9738** |" in card
+
+    report.write_text('{"set": "x", "documents": "many"}', encoding="utf-8")
+    with pytest.raises(TaiyakuError, match="'documents' is not a number"):
+        build_release(aligned, tmp_path / "other", corpora_dir=None, eval_reports=[report])
