@@ -47,7 +47,8 @@ eval: $(STAMP)
 	$(BIN)/taiyaku eval ../shared/eval/kyoto-wiki
 	$(BIN)/taiyaku eval ../shared/eval/ntrex-news
 
-# Speed, memory, terminology-QA and PDF-input figures (scripts that print figures; not timed tests).
+# Speed, memory, scale-out, terminology-QA, PDF-input and workbench figures (scripts that print figures;
+# not timed tests).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/scale.py
 	$(BIN)/python benchmarks/user_path.py
@@ -55,6 +56,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/terms_qa.py
 	$(BIN)/python benchmarks/pdf_extraction.py
 	$(BIN)/python benchmarks/review_latency.py
+	$(BIN)/python benchmarks/scale_out.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -124,16 +124,55 @@ def cmd_run_all(args: argparse.Namespace) -> int:
         raise
     failure: StatementsFailed | None = None
     try:
-        outcomes = align_all_statements(args.corpora, args.aligned)
+        outcomes = align_all_statements(
+            args.corpora,
+            args.aligned,
+            force=args.force,
+            refresh=args.refresh,
+            workers=args.workers,
+            dask_address=args.dask_address,
+            max_chars=args.max_chars,
+            max_bytes=args.max_bytes,
+            download_timeout=args.download_timeout,
+        )
     except StatementsFailed as exc:  # the others ran: report every statement, then the count
         outcomes, failure = exc.outcomes, exc
     for outcome in outcomes:
         if outcome.published is not None:
             _print_published(outcome.published)
+        elif outcome.skipped is not None:
+            print(f"{outcome.statement_id}: skipped, {outcome.skipped}")
         else:
             print(f"taiyaku: error: {outcome.statement_id}: {outcome.error}", file=sys.stderr)
     if failure is not None:
-        raise failure
+        print(f"taiyaku: error: {failure}", file=sys.stderr)
+        return min(failure.failed, EXIT_MOST_FAILED)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    from flows.pipeline import serve_run_all
+    from taiyaku.corpora.statement import load_statements
+
+    load_statements(args.corpora)  # an invalid registry is refused now, not at the first scheduled run
+    if not os.environ.get("PREFECT_API_URL"):
+        _warn(
+            "PREFECT_API_URL",
+            "not set: serving on an API inside this process, which no Prefect UI shows; start `prefect server "
+            "start` and export PREFECT_API_URL=http://127.0.0.1:4200/api to see the runs",
+        )
+    serve_run_all(
+        args.corpora,
+        args.aligned,
+        interval=args.interval,
+        cron=args.cron,
+        refresh=args.refresh,
+        workers=args.workers,
+        dask_address=args.dask_address,
+        name=args.name,
+    )
     return 0
 
 
@@ -160,6 +199,42 @@ def cmd_add(args: argparse.Namespace) -> int:
         print(f"{statement.folder}: snapshot and statement.toml written")
         _print_published(align_statement(str(statement.folder), args.aligned, limits=_limits(args)))
     return 0
+
+
+def cmd_release(args: argparse.Namespace) -> int:
+    from taiyaku.release import build_release
+    from taiyaku.release.splits import EXCLUSIONS
+
+    release = build_release(
+        args.aligned,
+        args.out,
+        min_score=args.min_score,
+        corpora_dir=args.corpora,
+        version=args.release_version,
+        date=args.date,
+        eval_reports=args.eval or (),
+    )
+    if release.unchanged:
+        print(f"{release.folder}: released already with exactly these contents; nothing to do")
+        return 0
+    splits = ", ".join(f"{name} {counts.pairs:,}" for name, counts in release.counts.items())
+    left_out = {reason: sum(counts.excluded[reason] for counts in release.counts.values()) for reason in EXCLUSIONS}
+    print(
+        f"{release.folder}: {release.statements} statements, {release.beads:,} beads; pairs {splits}; left out "
+        + ", ".join(f"{reason} {count:,}" for reason, count in left_out.items())
+        + (f"; changes against {release.previous} in CHANGES" if release.previous else "; the first release")
+    )
+    return 0
+
+
+def _score(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"must be a number from 0 to 1: {text!r}")
+    return value
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -287,6 +362,30 @@ def _add_aligned_option(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_run_all_options(command: argparse.ArgumentParser) -> None:
+    """The options of run-all that `serve` shares: what to re-run, and where."""
+    command.add_argument(
+        "--force", action="store_true", help="re-run every statement, even unchanged ones (and replace larger corpora)"
+    )
+    command.add_argument(
+        "--refresh",
+        action="store_true",
+        help="first fetch again every source registered with an http(s) url; only changed bytes are re-aligned",
+    )
+    where = command.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=_positive(int),
+        metavar="N",
+        help="align N statements at a time, on a local Dask cluster of N worker processes",
+    )
+    where.add_argument(
+        "--dask-address",
+        metavar="tcp://HOST:8786",
+        help="align the statements on this existing Dask cluster (its scheduler's address) instead",
+    )
+
+
 def _add_limit_options(command: argparse.ArgumentParser) -> None:
     """--max-chars, --max-bytes and --download-timeout: the input limits, checked before the stages whose
     time and memory grow with the input."""
@@ -375,10 +474,44 @@ def build_parser() -> argparse.ArgumentParser:
     _add_limit_options(run)
     run.set_defaults(handler=cmd_run)
 
-    run_all = commands.add_parser("run-all", help="align every statement under corpora/ (what `make run` does)")
+    run_all = commands.add_parser(
+        "run-all",
+        help="align every statement under corpora/ whose inputs changed (what `make run` does)",
+        description="Align every statement under CORPORA_DIR into aligned/<statement-id>/. A statement whose inputs "
+        "(sources, statement.toml, glossary, corrections, taiyaku version) are those of its last publication is "
+        "skipped. With --workers or --dask-address the statements run side by side on Dask.",
+    )
     run_all.add_argument("corpora", nargs="?", default="corpora", metavar="CORPORA_DIR")
     _add_aligned_option(run_all)
+    _add_run_all_options(run_all)
+    _add_limit_options(run_all)
     run_all.set_defaults(handler=cmd_run_all)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve run-all as a Prefect deployment on a schedule (refresh, re-publish what changed)",
+        description="Serve the run-all flow as a Prefect deployment that runs every --interval seconds or on "
+        "--cron, until interrupted. Runs, logs and summaries show in the Prefect UI of PREFECT_API_URL.",
+    )
+    serve.add_argument("corpora", nargs="?", default="corpora", metavar="CORPORA_DIR")
+    _add_aligned_option(serve)
+    schedule = serve.add_mutually_exclusive_group(required=True)
+    schedule.add_argument("--interval", type=_positive(float), metavar="SECONDS", help="run every SECONDS")
+    schedule.add_argument("--cron", metavar="EXPRESSION", help='run on a cron schedule, e.g. "0 3 * * *"')
+    serve.add_argument(
+        "--refresh",
+        action="store_true",
+        help="each run first fetches again every source registered with an http(s) url",
+    )
+    where = serve.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers", type=_positive(int), metavar="N", help="each run aligns on a local Dask cluster of N processes"
+    )
+    where.add_argument("--dask-address", metavar="tcp://HOST:8786", help="each run aligns on this Dask cluster")
+    serve.add_argument(
+        "--name", default="scheduled", help="the deployment's name (taiyaku-run-all/NAME; default: scheduled)"
+    )
+    serve.set_defaults(handler=cmd_serve)
 
     add = commands.add_parser("add", help="fetch a new statement pair, snapshot it under corpora/ and align it")
     add.add_argument("statement_id", metavar="STATEMENT_ID", help="lower-case id, e.g. us-japan-cyber-2015")
@@ -395,6 +528,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_limit_options(add)
     add.set_defaults(handler=cmd_add)
+
+    release = commands.add_parser(
+        "release",
+        help="build a versioned corpus release (JSONL, TMX, Moses, Parquet, dataset card) from aligned/",
+        description="Build OUT/VERSION/ from every publication under aligned/: corpus.jsonl, corpus.tmx, "
+        "train/dev/test.{ja,en}, parquet/, README.md (dataset card), catalog.json, index.html, CHANGES and "
+        "SHA256SUMS. Written as a whole and deterministically; an existing release is never replaced.",
+    )
+    _add_aligned_option(release)
+    release.add_argument(
+        "--corpora", default="corpora", metavar="DIR", help="where the statements' statement.toml (licence) live"
+    )
+    release.add_argument("--out", default="release", metavar="DIR", help="folder of the releases (default: release)")
+    release.add_argument(
+        "--min-score",
+        type=_score,
+        default=0.9,
+        metavar="S",
+        help="leave beads scoring below S out of the MT files (default: 0.9, the review threshold)",
+    )
+    release.add_argument(
+        "--version",
+        dest="release_version",
+        metavar="VERSION",
+        help="the release's version and folder name (default: its date)",
+    )
+    release.add_argument("--date", metavar="YYYY-MM-DD", help="the release date (default: the newest statement date)")
+    release.add_argument(
+        "--eval",
+        action="append",
+        metavar="REPORT_JSON",
+        help="PRED_DIR/report.json of `taiyaku eval SET --out PRED_DIR`: its figures go in the card (repeatable)",
+    )
+    release.set_defaults(handler=cmd_release)
 
     evaluate = commands.add_parser("eval", help="measure alignment quality on a gold set (../shared/eval/<set>)")
     evaluate.add_argument("set_dir", metavar="SET_DIR", help="a folder of <doc>/ja.txt, en.txt, gold.tsv")
@@ -493,6 +660,8 @@ def _raise_terminated(signum: int, frame: object) -> None:
     raise Terminated
 
 
+# run-all exits with the number of statements that failed, up to this (statuses from 126 mean a signal).
+EXIT_MOST_FAILED = 100
 # Exit statuses of an interrupted command, as a shell reports a process killed by the signal: 128 + signal.
 EXIT_INTERRUPTED = 130  # SIGINT (Ctrl-C)
 EXIT_TERMINATED = 143  # SIGTERM
@@ -509,7 +678,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if previous is not None:
         signal.signal(signal.SIGTERM, _raise_terminated)
     try:
-        if args.handler in (cmd_align, cmd_run, cmd_run_all, cmd_add, cmd_eval):
+        if args.handler in (cmd_align, cmd_run, cmd_run_all, cmd_add, cmd_eval, cmd_serve):
             serve_ephemeral_api()  # in this process: no API server outlives the command, even after kill -9
         return int(args.handler(args))
     except TaiyakuError as exc:

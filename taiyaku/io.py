@@ -8,6 +8,7 @@ so that a web server or a colleague can read what taiyaku published.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import re
@@ -143,5 +144,37 @@ def write_files_atomically(
                 written.append(out_dir / name)
             _fsync_folder(out_dir)
             return written
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_folder_atomically(out_dir: str | Path, files: Mapping[str, str | bytes]) -> Path:
+    """Create the folder ``out_dir`` holding ``files`` (names may contain ``/``: sub-folders), as a whole:
+    every file is written into a staging folder beside it, which is then renamed to ``out_dir`` in one
+    step.  A reader sees no folder or the whole folder; a failure (or ``kill -9``) leaves no ``out_dir``.
+
+    ``out_dir`` must not exist yet (:class:`FileExistsError` otherwise): what this writes is never replaced
+    (a release, say).  Writers into one parent folder take turns, and stale staging folders are removed.
+    """
+    out_dir = Path(out_dir)
+    for name in files:
+        parts = Path(name).parts
+        if not parts or Path(name).is_absolute() or any(part in ("", ".", "..") for part in parts):
+            raise ValueError(f"not a relative file name inside the folder: {name!r}")
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    with folder_lock(out_dir.parent):
+        _remove_stale_staging(out_dir)
+        if out_dir.exists() or out_dir.is_symlink():
+            raise FileExistsError(errno.EEXIST, "exists already", str(out_dir))
+        staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=STAGING_SUFFIX, dir=out_dir.parent))
+        try:
+            os.chmod(staging, new_folder_mode())  # mkdtemp makes it private (0700)
+            for name, content in sorted(files.items()):
+                atomic_write(staging / name, content)
+            for folder in sorted({staging, *(p.parent for p in staging.rglob("*") if p.is_file())}):
+                _fsync_folder(folder)
+            os.rename(staging, out_dir)
+            _fsync_folder(out_dir.parent)
+            return out_dir
         finally:
             shutil.rmtree(staging, ignore_errors=True)

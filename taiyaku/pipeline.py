@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, ParamSpec, Protocol, TypeVar
 
-from taiyaku import align, normalize, segment, sources, terms
+from taiyaku import __version__, align, normalize, segment, sources, terms
 from taiyaku.align import CorrectedAlignment
 from taiyaku.corpora.corrections import CORRECTIONS_FILE, CorrectionsFile, apply_decisions, load_corrections
+from taiyaku.corpora.snapshots import statement_inputs
 from taiyaku.corpora.statement import Statement, load_statement
 from taiyaku.errors import TaiyakuError
 from taiyaku.eval.alignment import (
@@ -57,6 +58,7 @@ from taiyaku.model import (
 from taiyaku.normalize.language import verify_language
 from taiyaku.publish import Publication, publish
 from taiyaku.publish.corpus import read_corpus, read_utf8, render_jsonl
+from taiyaku.publish.manifest import published_inputs
 from taiyaku.publish.records import bead_records, join_segments
 from taiyaku.sources.fetch import DEFAULT_LIMITS, FetchLimits
 from taiyaku.terms.glossary import Glossary
@@ -168,7 +170,11 @@ def publish_corpus(
     findings: ReviewedFindings,
     unreadable_corrections: list[UnreadableCorrection],
 ) -> Publication:
-    """publish: the corpus files and the report, atomically."""
+    """publish: the corpus files and the report, atomically, with the fingerprint of the job's inputs (the
+    sources as they were read: a source that changed since the job was made is recorded as read)."""
+    inputs = job.inputs
+    if inputs is not None:
+        inputs = {**inputs, "ja": ja_document.provenance.sha256, "en": en_document.provenance.sha256}
     return publish(
         job.out_dir,
         title=job.title or Path(job.out_dir).name,
@@ -186,6 +192,7 @@ def publish_corpus(
         ja_extraction=aligned.ja_extraction,
         en_extraction=aligned.en_extraction,
         force=job.force,
+        inputs=inputs,
     )
 
 
@@ -220,6 +227,8 @@ class PairJob:
     statement: dict[str, str] = field(default_factory=dict)  # statement metadata for the report
     force: bool = False
     limits: FetchLimits = DEFAULT_LIMITS  # input limits of both sources (--max-bytes, --max-chars...)
+    # A registered statement's input fingerprint (corpora.snapshots.statement_inputs), kept in the manifest.
+    inputs: dict[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,6 +334,26 @@ def statement_job(
         statement=meta,
         force=force,
         limits=limits,
+        inputs=statement_inputs(statement),
+    )
+
+
+def publication_status(statement: Statement, aligned_root: str | Path = "aligned") -> tuple[bool, str]:
+    """Whether ``aligned/<id>/`` is the publication of the statement's inputs as they are now, and why
+    (or why not): ``(True, "inputs unchanged since its last publication")``, ``(False, "never
+    published")``, ``(False, "changed: corrections.jsonl, taiyaku")``..."""
+    recorded = published_inputs(Path(aligned_root) / statement.id)
+    if recorded is None:
+        return False, "no whole publication with a record of its inputs"
+    current = statement_inputs(statement)
+    if current is None:
+        return False, "a source is a live URL (or a file cannot be read): its inputs are only known by running"
+    changed = sorted(name for name in current.keys() | recorded.keys() if current.get(name) != recorded.get(name))
+    if changed:
+        return False, "changed: " + ", ".join(changed)
+    return (
+        True,
+        f"unchanged since its last publication (sources, statement.toml, glossary, corrections, taiyaku {__version__})",
     )
 
 
@@ -452,5 +481,6 @@ __all__ = [
     "evaluate_document",
     "evaluate_set",
     "load_statement_job",
+    "publication_status",
     "statement_job",
 ]

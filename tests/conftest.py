@@ -1,4 +1,5 @@
-"""Shared fixtures (a scripted HTTP server, one ephemeral Prefect API) and the unit / integration markers.
+"""Shared fixtures (a scripted HTTP server, one ephemeral Prefect API, a real Prefect server) and the unit /
+integration markers.
 
 A test is an *integration* test when it starts a Prefect flow run (``prefect_harness``), talks to a real
 HTTP server (``server``), reads the shared evaluation sets (marker ``eval``) or is marked so itself (the
@@ -8,13 +9,14 @@ CLI runs); every other test is a *unit* test.  ``pytest -m unit`` runs the fast 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from support.scripted_http import ScriptedServer
 
 import flows  # noqa: F401  (Prefect's settings, before anything imports Prefect: see flows/__init__.py)
 
-_INTEGRATION_FIXTURES = frozenset({"prefect_harness", "server"})
+_INTEGRATION_FIXTURES = frozenset({"prefect_harness", "server", "prefect_server"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -48,3 +50,16 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=180):
         yield
+
+
+@pytest.fixture(scope="module")
+def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A real ``prefect server start``: its API URL and its PREFECT_HOME (tests/support/prefect_server.py).
+
+    Started once for the tests of a module and stopped after them: its background services would take
+    CPU from every later test."""
+    from support.prefect_server import running_prefect_server
+
+    home = tmp_path_factory.mktemp("prefect-home")
+    with running_prefect_server(home) as api_url:
+        yield api_url, home

@@ -90,7 +90,20 @@ def test_installed_command_exits_non_zero_with_one_line(tmp_path: Path) -> None:
 
 def test_help_lists_every_command() -> None:
     result = subprocess.run([sys.executable, "-m", "taiyaku.cli", "--help"], capture_output=True, text=True, check=True)
-    for command in ("align", "run", "run-all", "add", "eval", "render-pdf", "check", "correct", "glossary", "score"):
+    for command in (
+        "align",
+        "run",
+        "run-all",
+        "serve",
+        "release",
+        "add",
+        "eval",
+        "render-pdf",
+        "check",
+        "correct",
+        "glossary",
+        "score",
+    ):
         assert command in result.stdout
 
 
@@ -112,3 +125,16 @@ def test_artifact_keys_hold_only_what_prefect_accepts(name: str, key: str) -> No
     from flows import artifact_key
 
     assert artifact_key("taiyaku", name) == key
+
+
+def test_serve_refuses_a_bad_schedule_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from support.small_statements import statement
+
+    statement(tmp_path / "corpora", "s")
+    assert main(["serve", str(tmp_path / "corpora"), "--cron", "61 * * *"]) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "taiyaku: error: --cron: '61 * * *' is not a cron expression (e.g. \"0 3 * * *\")"
+    )
+    with pytest.raises(SystemExit):  # one place to run: a local cluster or an existing one
+        main(["run-all", str(tmp_path / "corpora"), "--workers", "2", "--dask-address", "tcp://127.0.0.1:8786"])
+    assert "not allowed with argument --workers" in capsys.readouterr().err

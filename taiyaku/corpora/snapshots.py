@@ -40,6 +40,7 @@ import tomlkit
 from tomlkit.exceptions import TOMLKitError
 from tomlkit.items import InlineTable, Item
 
+from taiyaku import __version__
 from taiyaku.corpora.corrections import CORRECTIONS_FILE
 from taiyaku.corpora.statement import (
     STATEMENT_FILE,
@@ -85,6 +86,39 @@ def _sha256_file(path: Path) -> str:
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+# ------------------------------------------------------------------------------ the inputs of a run
+
+
+def statement_inputs(statement: Statement) -> dict[str, str] | None:
+    """The fingerprint of everything a statement's publication is made from: the SHA-256 of each side's
+    source, of ``statement.toml`` (title, date, publisher reach the report), of the glossary and of
+    ``corrections.jsonl`` (``""`` where there is none), and the taiyaku version.
+
+    The pipeline records it in the publication's manifest; ``run-all`` skips a statement whose fingerprint
+    is the one recorded.  None when it cannot be known before running: a source that is a live URL (not
+    a snapshot) may have changed without any local file changing, and a file that cannot be read is
+    reported by the run itself.
+    """
+    files: dict[str, Path | None] = {
+        "statement.toml": statement.file,
+        "glossary": statement.glossary,
+        CORRECTIONS_FILE: statement.folder / CORRECTIONS_FILE,
+    }
+    for lang in _SIDES:
+        side: SideSource = getattr(statement, lang)
+        if is_url(side.source):
+            return None
+        files[lang] = Path(side.source)
+    inputs = {"taiyaku": __version__}
+    try:
+        for name, path in files.items():
+            absent = path is None or (name in (CORRECTIONS_FILE, "glossary") and not path.exists())
+            inputs[name] = "" if absent or path is None else _sha256_file(path)
+    except OSError:
+        return None
+    return inputs
 
 
 # ------------------------------------------------------------------------------------------ the check

@@ -6,6 +6,7 @@ Example::
     title = "Joint Press Statement, 5th Director-General-level meeting ..."
     date = "2014-03-13"
     publisher = "..."
+    license = "CC-BY-4.0"                       # optional: the texts' licence, for the dataset card of a release
     glossary = "../glossaries/ict-policy.tsv"   # relative to the statement folder
 
     [ja]
@@ -77,6 +78,7 @@ class Statement:
     ja: SideSource
     en: SideSource
     glossary: Path | None
+    license: str = ""  # the licence the texts are published under, as the release's dataset card states it
 
     @property
     def file(self) -> Path:
@@ -209,6 +211,7 @@ def load_statement(folder: str | Path) -> Statement:
         ja=_side(data.get("ja"), "ja", folder, where),
         en=_side(data.get("en"), "en", folder, where),
         glossary=glossary_path,
+        license=str(data.get("license", "")),
     )
     _check_links_stay_inside(folder, where)  # the files read by name: corrections.jsonl, ...
     return statement

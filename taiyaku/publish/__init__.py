@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,13 +62,15 @@ def publish(
     ja_extraction: Extraction | None = None,
     en_extraction: Extraction | None = None,
     force: bool = False,
+    inputs: Mapping[str, str] | None = None,
 ) -> Publication:
     """Write the corpus files and the report into ``out_dir``; refuse (unless ``force``) to replace a
     published corpus with one that holds clearly less text.
 
     ``findings`` are those to report; ``dismissed_findings`` (a reviewer's false alarms) are listed apart in
     report.json and the page, and ``accepted_findings`` (still among ``findings``) carry the reviewer's
-    reason there."""
+    reason there.  ``inputs``, the fingerprint of what the corpus was made from, is recorded in the
+    manifest (``run-all`` skips a statement whose inputs match)."""
     out_dir = Path(out_dir)
     records = bead_records(beads, ja, en, findings)
     if not force:
@@ -96,4 +98,4 @@ def publish(
         REPORT_JSON: render_report_json(review),
         REPORT_HTML: render_report_html(review),
     }
-    return Publication(out_dir, write_publication(out_dir, files), review)
+    return Publication(out_dir, write_publication(out_dir, files, inputs), review)

@@ -32,21 +32,45 @@ def _as_bytes(content: str | bytes) -> bytes:
     return content.encode("utf-8") if isinstance(content, str) else content
 
 
-def render_manifest(files: Mapping[str, str | bytes]) -> str:
-    """The manifest of ``files`` (name → content as it will be written)."""
+def render_manifest(files: Mapping[str, str | bytes], inputs: Mapping[str, str] | None = None) -> str:
+    """The manifest of ``files`` (name → content as it will be written), and the fingerprint of the
+    ``inputs`` they were made from, when known (a registered statement's: see :func:`published_inputs`)."""
     entries = []
     for name in sorted(files):
         data = _as_bytes(files[name])
         entries.append({"bytes": len(data), "name": name, "sha256": hashlib.sha256(data).hexdigest()})
-    return json.dumps({"files": entries}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    document: dict[str, object] = {"files": entries}
+    if inputs is not None:
+        document["inputs"] = dict(inputs)
+    return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def write_publication(out_dir: str | Path, files: Mapping[str, str | bytes]) -> list[Path]:
+def write_publication(
+    out_dir: str | Path, files: Mapping[str, str | bytes], inputs: Mapping[str, str] | None = None
+) -> list[Path]:
     """Publish ``files`` into ``out_dir`` with their manifest, sealed: the manifest is the last file to
     change, so a reader that checks it never takes a half-switched folder for a publication."""
     if MANIFEST in files:
         raise ValueError(f"{MANIFEST} is written by the publication itself")
-    return write_files_atomically(out_dir, {**files, MANIFEST: render_manifest(files)}, seal=MANIFEST)
+    return write_files_atomically(out_dir, {**files, MANIFEST: render_manifest(files, inputs)}, seal=MANIFEST)
+
+
+def published_inputs(out_dir: str | Path) -> dict[str, str] | None:
+    """The fingerprint of the inputs the publication in ``out_dir`` was made from (``inputs`` in its
+    manifest), or None when the folder holds no whole publication or its manifest records none.
+
+    ``run-all`` compares it with the statement's inputs now to skip what has not changed; anything it
+    cannot trust (an interrupted or edited publication, a malformed record) means "run it again".
+    """
+    try:
+        verify_publication(out_dir)
+        data = json.loads((Path(out_dir) / MANIFEST).read_bytes().decode("utf-8"))
+    except (TaiyakuError, OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    inputs = data.get("inputs") if isinstance(data, dict) else None
+    if not isinstance(inputs, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in inputs.items()):
+        return None
+    return inputs
 
 
 def _listed_files(manifest: Path) -> list[tuple[str, int, str]]:

@@ -3,49 +3,27 @@
 An invalid registry (a statement.toml that does not load, an id that is not its folder's name, a source
 outside its folder) runs nothing, and says every problem; a statement that fails while running (a source in
 the wrong language, a changed snapshot) no longer stops the others: each failure is one line naming the
-statement id, and the command exits 1 with the count.
+statement id, and the command exits with the number of statements that failed.  A statement whose inputs
+are those of its publication is skipped, with the reason; ``--force`` runs it anyway.
 """
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
+from support.small_statements import JAPANESE, statement
 
 from taiyaku.cli import main
 from taiyaku.publish.manifest import verify_publication
 
 pytestmark = pytest.mark.integration  # runs the command as users do, through Prefect
 
-JAPANESE = (
-    "日米両政府は、東京で第五回インターネットエコノミー対話を開催した。\n"
-    "双方は、サイバーセキュリティの分野で協力を強化することを確認した。\n"
-    "次回の会合はワシントンで開催される予定である。\n"
-)
-ENGLISH = (
-    "<p>The governments of Japan and the United States held the fifth Internet Economy dialogue in Tokyo.</p>\n"
-    "<p>Both sides confirmed that they will strengthen their cooperation in the field of cybersecurity.</p>\n"
-    "<p>The next meeting is expected to be held in Washington.</p>\n"
-)
 
-
-def statement(corpora: Path, name: str, *, ja: str = JAPANESE, sid: str = "", ja_source: str = "ja.txt") -> Path:
-    folder = corpora / name
-    folder.mkdir(parents=True)
-    (folder / "ja.txt").write_text(ja, encoding="utf-8")
-    (folder / "en.html").write_text(ENGLISH, encoding="utf-8")
-    sha = hashlib.sha256(ja.encode("utf-8")).hexdigest()
-    (folder / "statement.toml").write_text(
-        f'id = "{sid or name}"\ntitle = "{name}"\n[ja]\nsource = "{ja_source}"\nsha256 = "{sha}"\n'
-        '[en]\nsource = "en.html"\n',
-        encoding="utf-8",
-    )
-    return folder
-
-
-def run_all(corpora: Path, aligned: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str], list[str]]:
-    code = main(["run-all", str(corpora), "--aligned", str(aligned)])
+def run_all(
+    corpora: Path, aligned: Path, capsys: pytest.CaptureFixture[str], *options: str
+) -> tuple[int, list[str], list[str]]:
+    code = main(["run-all", str(corpora), "--aligned", str(aligned), *options])
     captured = capsys.readouterr()
     return code, captured.out.splitlines(), captured.err.splitlines()
 
@@ -61,7 +39,7 @@ def test_a_failing_statement_does_not_stop_the_others(
     statement(corpora, "d-good")
 
     code, out, err = run_all(corpora, aligned, capsys)
-    assert code == 1
+    assert code == 2  # the number of statements that failed
     assert [line.split(":")[0] for line in out] == [str(aligned / "a-good"), str(aligned / "d-good")]
     assert len(err) == 3, err
     assert err[0].startswith("taiyaku: error: b-english-as-japanese: ") and "Japanese" in err[0]
@@ -77,6 +55,66 @@ def test_a_failing_statement_does_not_stop_the_others(
     code, out, err = run_all(corpora, aligned, capsys)
     assert (code, err) == (0, [])
     assert sorted(p.name for p in aligned.iterdir()) == ["a-good", "c-changed-snapshot", "d-good"]
+    # Only what had not been published ran: the others were skipped, saying why.
+    assert out[0].startswith("a-good: skipped, unchanged since its last publication")
+    assert out[1].startswith(f"{aligned / 'c-changed-snapshot'}: ")
+    assert out[2].startswith("d-good: skipped, unchanged since its last publication")
+
+
+def test_only_statements_whose_inputs_changed_run_again(
+    prefect_harness: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpora, aligned = tmp_path / "corpora", tmp_path / "aligned"
+    for name in ("a", "b", "c", "d"):
+        statement(corpora, name)
+    assert run_all(corpora, aligned, capsys)[0] == 0
+    manifests = {name: (aligned / name / "manifest.json").read_bytes() for name in "abcd"}
+    assert b'"inputs"' in manifests["a"]
+
+    # A reviewer's correction, a statement.toml edit, a new glossary: each is an input.
+    (corpora / "b" / "corrections.jsonl").write_text(
+        '{"ja": "次回の会合はワシントンで開催される予定である。", "en": "The next meeting is expected to be held in '
+        'Washington."}\n',
+        encoding="utf-8",
+    )
+    toml = corpora / "c" / "statement.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('title = "c"', 'title = "C, retitled"'), encoding="utf-8")
+    glossaries = corpora / "glossaries"
+    glossaries.mkdir()
+    (glossaries / "g.tsv").write_text("ja\ten\tvariants\tforbidden\tnote\n対話\tdialogue\t\t\t\n", encoding="utf-8")
+    toml = corpora / "d" / "statement.toml"
+    toml.write_text('glossary = "../glossaries/g.tsv"\n' + toml.read_text(encoding="utf-8"), encoding="utf-8")
+    code, out, err = run_all(corpora, aligned, capsys)
+    assert (code, err) == (0, [])
+    assert out[0] == (
+        "a: skipped, unchanged since its last publication (sources, statement.toml, glossary, corrections, "
+        "taiyaku 0.1.0)"
+    )
+    assert [line.split(":")[0] for line in out[1:]] == [str(aligned / name) for name in "bcd"]
+    assert (aligned / "a" / "manifest.json").read_bytes() == manifests["a"]
+    assert "reviewed" in (aligned / "b" / "corpus.jsonl").read_text(encoding="utf-8")
+    assert "C, retitled" in (aligned / "c" / "report.json").read_text(encoding="utf-8")
+
+    # A glossary edited in place changes the statement that uses it; --force runs everything.
+    (glossaries / "g.tsv").write_text("ja\ten\tvariants\tforbidden\tnote\n東京\tTokyo\t\t\t\n", encoding="utf-8")
+    code, out, _ = run_all(corpora, aligned, capsys)
+    assert [line.split(",")[0] for line in out[:3]] == ["a: skipped", "b: skipped", "c: skipped"]
+    assert out[3].startswith(f"{aligned / 'd'}: ")
+    code, out, _ = run_all(corpora, aligned, capsys, "--force")
+    assert code == 0 and not any("skipped" in line for line in out) and len(out) == 4
+
+
+def test_a_hand_edited_publication_runs_again(
+    prefect_harness: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpora, aligned = tmp_path / "corpora", tmp_path / "aligned"
+    statement(corpora, "a")
+    assert run_all(corpora, aligned, capsys)[0] == 0
+    corpus = aligned / "a" / "corpus.tsv"
+    corpus.write_text("edited\n", encoding="utf-8")
+    code, out, _ = run_all(corpora, aligned, capsys)
+    assert code == 0 and out[0].startswith(f"{aligned / 'a'}: ")
+    assert corpus.read_text(encoding="utf-8") != "edited\n"
 
 
 def test_the_run_all_flow_run_ends_failed_with_every_outcome(prefect_harness: None, tmp_path: Path) -> None:
