@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from taiyaku.eval.alignment import STAGES, EvalReport, load_gold, set_documents  # noqa: E402
+from taiyaku.eval.alignment import STAGES, EvalReport, load_gold, set_documents, write_gold_prefix  # noqa: E402
 from taiyaku.eval.fragments import corpus_fragments  # noqa: E402
 from taiyaku.eval.renditions import LAYOUTS, render_pdf, render_set  # noqa: E402
 from taiyaku.pipeline import evaluate_document, evaluate_set, pull_source  # noqa: E402
@@ -111,7 +111,6 @@ def long_pair(scale_dir: Path, into: Path) -> Path:
     """kyoto-scale cut at a gold unit so that the Japanese rendition has about TARGET_PAGES pages."""
     gold = load_gold(scale_dir / "gold.tsv")
     ja = (scale_dir / "ja.txt").read_text(encoding="utf-8")
-    en = (scale_dir / "en.txt").read_text(encoding="utf-8")
     # Pages per Japanese character vary along the document (short articles, headings): estimate the cut
     # from a rendering of a prefix, then refine it twice on the rendering of the cut itself.
     cut = len(gold) // 50
@@ -119,14 +118,7 @@ def long_pair(scale_dir: Path, into: Path) -> Path:
         chars = gold[cut].ja[0]
         pages = page_count_of(render_pdf(ja[:chars], "ja", "a4-single"))
         cut = next((k for k, unit in enumerate(gold) if unit.ja[0] * pages / chars >= TARGET_PAGES), len(gold) - 1)
-    ja_end, en_end = (gold[cut].ja[0], gold[cut].en[0]) if cut < len(gold) else (len(ja), len(en))
-    into.mkdir(parents=True, exist_ok=True)
-    (into / "ja.txt").write_text(ja[:ja_end], encoding="utf-8")
-    (into / "en.txt").write_text(en[:en_end], encoding="utf-8")
-    lines = ["ja_start\tja_end\ten_start\ten_end"]
-    lines += [f"{u.ja[0]}\t{u.ja[1]}\t{u.en[0]}\t{u.en[1]}" for u in gold[:cut]]
-    (into / "gold.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return into
+    return write_gold_prefix(scale_dir, cut, into)
 
 
 def page_count_of(pdf: bytes) -> int:

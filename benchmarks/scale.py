@@ -20,7 +20,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from taiyaku.eval.alignment import STAGES, EvalReport, GoldUnit, load_gold, score_document  # noqa: E402
+from taiyaku.eval.alignment import (  # noqa: E402
+    STAGES,
+    EvalReport,
+    GoldUnit,
+    load_gold,
+    score_document,
+    write_gold_prefix,
+)
 from taiyaku.io import atomic_write  # noqa: E402
 from taiyaku.pipeline import StepTimer, align_sources  # noqa: E402
 from taiyaku.publish.corpus import render_jsonl  # noqa: E402
@@ -28,20 +35,8 @@ from taiyaku.publish.records import bead_records  # noqa: E402
 
 
 def _prefix_copy(doc_dir: Path, fraction: float, into: Path) -> Path:
-    """Write the first ``fraction`` of a document pair (and its gold) to ``into``: the text before gold unit
-    number ``cut``, at least one unit, all of them for a document too small to cut."""
-    gold = load_gold(doc_dir / "gold.tsv")
-    ja = (doc_dir / "ja.txt").read_text(encoding="utf-8")
-    en = (doc_dir / "en.txt").read_text(encoding="utf-8")
-    cut = max(1, int(len(gold) * fraction))
-    ja_end, en_end = (gold[cut].ja[0], gold[cut].en[0]) if cut < len(gold) else (len(ja), len(en))
-    into.mkdir(parents=True, exist_ok=True)
-    (into / "ja.txt").write_text(ja[:ja_end], encoding="utf-8")
-    (into / "en.txt").write_text(en[:en_end], encoding="utf-8")
-    lines = ["ja_start\tja_end\ten_start\ten_end"]
-    lines += [f"{u.ja[0]}\t{u.ja[1]}\t{u.en[0]}\t{u.en[1]}" for u in gold[:cut]]
-    (into / "gold.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return into
+    """The first ``fraction`` of a document pair (and its gold), at least one unit, in ``into``."""
+    return write_gold_prefix(doc_dir, max(1, int(len(load_gold(doc_dir / "gold.tsv")) * fraction)), into)
 
 
 def run(doc_dir: Path, out_dir: Path) -> tuple[float, dict[str, float], float, int, int]:

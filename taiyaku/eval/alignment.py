@@ -68,6 +68,23 @@ def load_gold(path: Path) -> list[GoldUnit]:
     return units
 
 
+def write_gold_prefix(doc_dir: Path, cut: int, into: Path) -> Path:
+    """Write the start of a gold document to ``into`` (``ja.txt``, ``en.txt``, ``gold.tsv``): the text before
+    gold unit number ``cut`` on each side and the units before it, or the whole document when ``cut`` is
+    past its last unit.  For measuring how time grows with length (benchmarks)."""
+    gold = load_gold(doc_dir / "gold.tsv")
+    ja = (doc_dir / "ja.txt").read_text(encoding="utf-8")
+    en = (doc_dir / "en.txt").read_text(encoding="utf-8")
+    ja_end, en_end = (gold[cut].ja[0], gold[cut].en[0]) if cut < len(gold) else (len(ja), len(en))
+    into.mkdir(parents=True, exist_ok=True)
+    (into / "ja.txt").write_text(ja[:ja_end], encoding="utf-8")
+    (into / "en.txt").write_text(en[:en_end], encoding="utf-8")
+    lines = ["ja_start\tja_end\ten_start\ten_end"]
+    lines += [f"{u.ja[0]}\t{u.ja[1]}\t{u.en[0]}\t{u.en[1]}" for u in gold[:cut]]
+    (into / "gold.tsv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return into
+
+
 def map_spans(spans: Sequence[Span], units: Sequence[Span]) -> list[tuple[int, ...]]:
     """For each predicted span, the gold units it maps to (README rule: ≥ half covered, else max overlap)."""
     order = sorted(range(len(units)), key=lambda k: units[k])

@@ -7,7 +7,6 @@ holds a timestamp: the same inputs give the same bytes.
 from __future__ import annotations
 
 import bisect
-import functools
 import json
 import os
 import platform
@@ -16,8 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-
-import jinja2
 
 from taiyaku import __version__
 from taiyaku.model import (
@@ -34,6 +31,7 @@ from taiyaku.model import (
     UnreadableCorrection,
     page_starts,
 )
+from taiyaku.templates import html_template
 
 # Distributions whose versions decide the output; recorded so a corpus can be reproduced.
 TOOL_DISTRIBUTIONS = ("prefect", "spacy", "ja-ginza", "ginza", "sudachipy", "sudachidict-core", "sacrebleu")
@@ -199,25 +197,6 @@ def render_report_json(review: Review) -> str:
     return json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 
-# The page is a Jinja2 template (publish/templates/report.html.j2, shipped as package data). Autoescaping is
-# on for every value because titles, sentences, finding messages and provenance all come from untrusted
-# documents; StrictUndefined turns a misspelt field into an error instead of a silently empty cell. The
-# template itself fixes every byte of the output, so the same review always renders to the same page.
-@functools.cache
-def _report_template() -> jinja2.Template:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("taiyaku", "publish/templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        # Block tags sit on lines of their own in the template; these keep them from leaving blank lines
-        # and indentation in the page.
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return environment.get_template("report.html.j2")
-
-
 @dataclass(frozen=True, slots=True)
 class _BeadRow:
     """What the template shows for one bead, with the presentation rules decided here rather than in
@@ -274,7 +253,7 @@ def _bead_row(review: Review, record: BeadRecord) -> _BeadRow:
 def render_report_html(review: Review) -> str:
     """The translator's review page (``report.html``): the facts of report.json, for reading."""
     rows = [_bead_row(review, record) for record in review.records]
-    return _report_template().render(
+    return html_template("publish/templates", "report.html.j2").render(
         title=review.title,
         summary=review.summary(),
         unmatched_corrections=review.unmatched_corrections,

@@ -8,7 +8,6 @@ YAML metadata writes every string as a JSON string (valid YAML).  Nothing here r
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
 import json
@@ -18,13 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-import jinja2
-
 from taiyaku import __version__
 from taiyaku.errors import TaiyakuError
 from taiyaku.publish.corpus import read_utf8
 from taiyaku.release.published import PublishedStatement
 from taiyaku.release.splits import EXCLUSIONS, SPLIT_RATIOS, SPLITS, SplitCounts
+from taiyaku.templates import html_template
 
 CATALOG = "catalog.json"
 # Hugging Face licence identifiers a statement's `license` may use as they are (lower-cased).
@@ -169,25 +167,12 @@ def render_catalog(facts: ReleaseFacts) -> str:
 # --- index.html ----------------------------------------------------------------------------------------
 
 
-@functools.cache
-def _index_template() -> jinja2.Template:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("taiyaku", "release/templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return environment.get_template("index.html.j2")
-
-
 def render_index(facts: ReleaseFacts) -> str:
     rows = [
         {**_statement_entry(facts, statement), "report_href": quote(f"reports/{statement.id}.html")}
         for statement in facts.statements
     ]
-    return _index_template().render(
+    return html_template("release/templates", "index.html.j2").render(
         facts=facts,
         rows=rows,
         splits=[(name, facts.counts[name]) for name in SPLITS],

@@ -14,12 +14,10 @@ Safety, because the documents are untrusted and the server runs on the reviewer'
 
 from __future__ import annotations
 
-import functools
 import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import jinja2
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -29,6 +27,7 @@ from starlette.staticfiles import StaticFiles
 from taiyaku import __version__
 from taiyaku.errors import TaiyakuError
 from taiyaku.review.workbench import FILTERS, StaleView, Workbench, digest_of
+from taiyaku.templates import html_template
 
 _SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
@@ -38,16 +37,6 @@ _SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
 }
-
-
-@functools.cache
-def _template() -> jinja2.Template:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("taiyaku", "review/templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    return environment.get_template("workbench.html.j2")
 
 
 def _json(data: object, status: int = 200) -> JSONResponse:
@@ -95,7 +84,7 @@ def create_app(workbench: Workbench, allowed_hosts: frozenset[str]) -> Starlette
         # A page loaded after the corpus was published again starts from the new publication.
         if digest_of(workbench.aligned_dir / "manifest.json") != workbench.publication:
             workbench.load()
-        html = _template().render(
+        html = html_template("review/templates", "workbench.html.j2").render(
             statement_id=workbench.statement.id,
             title=workbench.statement.title or workbench.statement.id,
             reviewer=workbench.reviewer,
