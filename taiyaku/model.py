@@ -163,7 +163,7 @@ class Extraction:
     furniture_dropped: int  # running headers, footers and page numbers left out
     table_cells: int  # blocks that sit beside another block on the same baseline (kept apart)
     footnotes: int  # footnote blocks, placed after the body of their page
-    headings: int  # blocks recognised as headings by font size or weight
+    headings: int  # blocks read as headings (by font size or weight, or short without a sentence end)
     problems: tuple[PageProblem, ...] = ()
 
     def to_dict(self) -> dict[str, object]:

@@ -71,6 +71,8 @@ _HEADING_RATIO = 1.15
 _FOOTNOTE_RATIO = 0.92
 # A vertical step larger than the usual line pitch of a font size times this is a paragraph gap.
 _PARAGRAPH_GAP = 1.3
+# Dashes: "ー" cannot start a line in Japanese typesetting, so a line that starts with one is a list entry
+# (or a dash) unless the line above is full.
 _DASH_MARKS = frozenset("ー－—―")
 # A line starting this many font sizes right of the previous one is indented (a new paragraph).
 _INDENT = 0.8
@@ -255,12 +257,11 @@ def _with_footnotes(
 
 
 def _ends_page_body(group: list[LayoutLine], page: int, groups: list[list[LayoutLine]]) -> bool:
-    last_of_page = max((line for candidate in groups for line in candidate if line.page == page), key=_order_key)
+    # The page's last body line in reading order: the one with the largest offset.
+    last_of_page = max(
+        (line for candidate in groups for line in candidate if line.page == page), key=lambda line: line.start
+    )
     return any(line is last_of_page for line in group)
-
-
-def _order_key(line: LayoutLine) -> int:
-    return line.start
 
 
 # --- text boxes, pitch, joins ----------------------------------------------------------------------------
