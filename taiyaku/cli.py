@@ -43,6 +43,22 @@ def _print_published(published: Publication) -> None:
         )
     _warn_unreadable_corrections(published.review.unreadable_corrections)
     _warn_unparallel(published, summary)
+    _warn_extraction(published, summary)
+
+
+def _warn_extraction(published: Publication, summary: ReviewSummary) -> None:
+    """What PDF extraction could not read (per page, with what was done) and the beads cut mid-sentence."""
+    review = published.review
+    sources = {"ja": review.ja_provenance.source, "en": review.en_provenance.source}
+    for side, extraction in review.extractions.items():
+        for problem in extraction.problems:
+            _warn(sources[side], problem.describe())
+    if summary.fragments:
+        _warn(
+            str(published.out_dir),
+            f"{summary.fragments} of {summary.beads} beads start or end mid-sentence (flagged fragment, scored "
+            "0.5 at most; listed first in the report)",
+        )
 
 
 def _warn_unparallel(published: Publication, summary: ReviewSummary) -> None:

@@ -365,7 +365,11 @@ def _problems(page_count: int, scanned: list[int], garbled: list[int], vertical:
     problems: list[PageProblem] = []
     if scanned:
         problems.append(
-            PageProblem(tuple(scanned), "an image without a text layer (a scanned page?)", "left out: OCR it")
+            PageProblem(
+                tuple(scanned),
+                "an image without a text layer (a scanned page, or a picture)",
+                "left out (OCR it if it holds text)",
+            )
         )
     if garbled:
         problems.append(

@@ -207,7 +207,7 @@ def test_a_scanned_page_among_text_pages_is_named() -> None:
     canvas.save()
     extracted = extract_pdf(buffer.getvalue(), "mixed.pdf")
     assert [problem.describe() for problem in extracted.layout.problems] == [
-        "page 2: an image without a text layer (a scanned page?); left out: OCR it"
+        "page 2: an image without a text layer (a scanned page, or a picture); left out (OCR it if it holds text)"
     ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from reportlab.platypus import PageBreak, Paragraph, Spacer
 from support.pdfs import body_style, build_pdf, paragraphs, running_header_and_footer
 
@@ -65,3 +66,39 @@ def test_pdf_pair_report_shows_extraction_fragments_first_and_page_links(tmp_pat
     assert page.index(f'<a href="#{cut[0]["id"]}">') < page.index("<h2>Beads</h2>")
     assert '<a href="../en.pdf#page=2">p. 2</a>' in page
     assert "Joint statement &lt;draft&gt;" not in page  # the running header was dropped, not shown raw
+
+
+def test_the_command_warns_of_pages_it_could_not_read_and_of_fragments(
+    prefect_harness: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from PIL import Image
+    from reportlab.platypus import Image as Picture
+
+    from taiyaku.cli import main
+
+    _pdf(tmp_path / "ja.pdf", "ja", JA, JA_CUT)
+    # The English edition opens with a cover page that is only a picture.
+    cover = tmp_path / "cover.png"
+    Image.new("L", (200, 280), 200).save(cover)
+    style = body_style("en")
+    story = [
+        Picture(str(cover), width=400, height=560),
+        PageBreak(),
+        *paragraphs(EN[:2], "en"),
+        PageBreak(),
+        Paragraph(EN_CUT[0], style),
+        Spacer(1, 120),
+        Paragraph(EN_CUT[1], style),
+        *paragraphs(EN[2:], "en"),
+    ]
+    (tmp_path / "en.pdf").write_bytes(build_pdf(story))
+    out = tmp_path / "out"
+    assert main(["align", "--ja", str(tmp_path / "ja.pdf"), "--en", str(tmp_path / "en.pdf"), "--out", str(out)]) == 0
+    warnings = capsys.readouterr().err.splitlines()
+    assert (
+        f"taiyaku: warning: {tmp_path / 'en.pdf'}: page 1: an image without a text layer (a scanned page, or a"
+        " picture); left out (OCR it if it holds text)" in warnings
+    )
+    assert any(
+        line.startswith(f"taiyaku: warning: {out}: ") and "start or end mid-sentence" in line for line in warnings
+    )
