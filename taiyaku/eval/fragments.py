@@ -14,6 +14,11 @@ text then starts mid-sentence, and every such bead is a broken pair in the corpu
 
 For each side: the beads with text on that side, the fragments among them, their rate, and how many of
 the fragments the aligner scored ≥ 0.9 (the fragments a user is told need no review).
+
+This is the measurement's own reading of that README, kept apart on purpose from the pipeline's rule
+(:func:`taiyaku.nlp.starts_mid_sentence`, used by the PDF layout analysis and :mod:`taiyaku.align.fragments`):
+a benchmark that called the code it grades could not catch that code's mistakes.  They differ where the
+pipeline knows better (a sentence-initial conjunction such as だが is no fragment to it).
 """
 
 from __future__ import annotations
