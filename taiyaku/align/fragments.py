@@ -24,7 +24,7 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
-from taiyaku.model import Bead, BeadFlag, BlockKind, Lang, Segment
+from taiyaku.model import Bead, BeadFlag, BlockKind, Segment
 from taiyaku.nlp import japanese_morphemes, starts_mid_sentence
 
 # Below the review threshold (0.9) and below what a plausible 1-1 of sentences scores.
@@ -52,6 +52,10 @@ def ends_mid_sentence(segment: Segment, following: Segment | None) -> bool:
     starts mid-sentence, or when its last word cannot end one (see the module docstring)."""
     if following is not None and starts_mid_sentence(following.text, following.lang):
         return True
+    return _last_word_cannot_end(segment)
+
+
+def _last_word_cannot_end(segment: Segment) -> bool:
     stripped = segment.text.rstrip()
     if not stripped:
         return False
@@ -71,23 +75,27 @@ def ends_mid_sentence(segment: Segment, following: Segment | None) -> bool:
     return str(part_of_speech[0]) == "助詞" and str(part_of_speech[1]) not in _JA_FINAL_PARTICLES
 
 
-def is_fragment(bead: Bead, ja: Sequence[Segment], en: Sequence[Segment]) -> bool:
-    """Does either side of ``bead`` start or end in the middle of a sentence?"""
-    sides: tuple[tuple[tuple[int, ...], Sequence[Segment], Lang], ...] = ((bead.ja, ja, "ja"), (bead.en, en, "en"))
-    for indices, segments, lang in sides:
-        if not indices:
-            continue
-        following = segments[indices[-1] + 1] if indices[-1] + 1 < len(segments) else None
-        if starts_mid_sentence(segments[indices[0]].text, lang) or ends_mid_sentence(segments[indices[-1]], following):
-            return True
-    return False
-
-
 def mark_fragments(beads: Sequence[Bead], ja: Sequence[Segment], en: Sequence[Segment]) -> list[Bead]:
     """``beads`` with every fragment (see the module docstring) flagged and its score capped."""
+    # Whether each sentence starts mid-sentence, asked once: a bead's start, and the end of the bead before.
+    sides = [
+        (segments, [starts_mid_sentence(segment.text, segment.lang) for segment in segments]) for segments in (ja, en)
+    ]
+
+    def is_fragment(bead: Bead) -> bool:
+        for indices, (segments, starts) in zip((bead.ja, bead.en), sides, strict=True):
+            if not indices:
+                continue
+            after = indices[-1] + 1
+            if starts[indices[0]] or (after < len(segments) and starts[after]):
+                return True
+            if _last_word_cannot_end(segments[indices[-1]]):
+                return True
+        return False
+
     return [
         dataclasses.replace(bead, score=min(bead.score, FRAGMENT_SCORE), flags=(*bead.flags, BeadFlag.FRAGMENT))
-        if BeadFlag.REVIEWED not in bead.flags and is_fragment(bead, ja, en)
+        if BeadFlag.REVIEWED not in bead.flags and is_fragment(bead)
         else bead
         for bead in beads
     ]

@@ -245,23 +245,20 @@ def _with_footnotes(
     by_page: defaultdict[int, list[list[LayoutLine]]] = defaultdict(list)
     for group in footnote_groups:
         by_page[group[0].page].append(group)
+    # Where each page's body ends in reading order: the offset of its last body line.
+    last_body_line: dict[int, int] = {}
+    for group in groups:
+        for line in group:
+            last_body_line[line.page] = max(last_body_line.get(line.page, line.start), line.start)
     ordered: list[tuple[list[LayoutLine], bool]] = []
     for group in groups:
         ordered.append((group, False))
-        for page in sorted({line.page for line in group}):
-            if page in by_page and _ends_page_body(group, page, groups):
-                ordered.extend((footnote, True) for footnote in by_page.pop(page))
+        for line in group:
+            if line.page in by_page and line.start == last_body_line[line.page]:
+                ordered.extend((footnote, True) for footnote in by_page.pop(line.page))
     for page in sorted(by_page):  # footnotes of a page without body text
         ordered.extend((footnote, True) for footnote in by_page[page])
     return ordered
-
-
-def _ends_page_body(group: list[LayoutLine], page: int, groups: list[list[LayoutLine]]) -> bool:
-    # The page's last body line in reading order: the one with the largest offset.
-    last_of_page = max(
-        (line for candidate in groups for line in candidate if line.page == page), key=lambda line: line.start
-    )
-    return any(line is last_of_page for line in group)
 
 
 # --- text boxes, pitch, joins ----------------------------------------------------------------------------
