@@ -141,7 +141,6 @@ class DocumentLayout:
     page_sizes: tuple[tuple[float, float], ...]  # (width, height) per page
     lines: tuple[LayoutLine, ...]
     problems: tuple[PageProblem, ...] = ()
-    vertical_pages: tuple[int, ...] = ()  # 0-based
 
 
 @dataclass(frozen=True, slots=True)

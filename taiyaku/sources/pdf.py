@@ -151,7 +151,7 @@ def _extract(document: pdfium.PdfDocument, where: str) -> ExtractedPdf:
         page_texts.append("\n".join(page_lines))
         # The "\n" after the last line counted above is the page separator.
         page.close()
-    problems = _problems(page_count, scanned, garbled, vertical)
+    problems = _problems(scanned, garbled, vertical)
     unreadable = len(scanned) + len(garbled)
     if not lines:
         if garbled:
@@ -171,7 +171,7 @@ def _extract(document: pdfium.PdfDocument, where: str) -> ExtractedPdf:
         raise TaiyakuError(
             where, "most of the PDF is unreadable: " + "; ".join(problem.describe() for problem in problems)
         )
-    layout = DocumentLayout(tuple(sizes), tuple(lines), problems, tuple(vertical))
+    layout = DocumentLayout(tuple(sizes), tuple(lines), problems)
     return ExtractedPdf(PAGE_SEPARATOR.join(page_texts), layout)
 
 
@@ -361,7 +361,7 @@ def _lead_width(line: list[_Glyph]) -> float:
     return end - first.x0
 
 
-def _problems(page_count: int, scanned: list[int], garbled: list[int], vertical: list[int]) -> tuple[PageProblem, ...]:
+def _problems(scanned: list[int], garbled: list[int], vertical: list[int]) -> tuple[PageProblem, ...]:
     problems: list[PageProblem] = []
     if scanned:
         problems.append(
