@@ -6,21 +6,26 @@ and an SQLite lock traceback); its start-up can take longer than the default tim
 machine; and the ``taiyaku`` loggers (fetch retries) reach the task logs.  A setting the user has made
 wins over every default here.
 
-The ephemeral API is served from a thread of the command's own process (:func:`serve_ephemeral_api`),
-not from the uvicorn subprocess Prefect would start: a child process outlived a ``kill -9`` of the
-command, and took a Ctrl-C of its own (the terminal signals the whole process group), so that the
-command then hung reporting the interrupt to an API that had gone.  A thread dies with the process.
+The ephemeral API is served by a child process of the command's own (:func:`start_ephemeral_api`,
+:mod:`flows.api_server`), not by the uvicorn subprocess Prefect would start: that one outlived a ``kill -9``
+of the command, and took a Ctrl-C of its own (the terminal signals the whole process group), so that the
+command then hung reporting the interrupt to an API that had gone.  Ours ignores those signals, ends with
+its parent, and starts at once, booting on the other core while the command loads its models.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
+import select
 import socket
+import subprocess
 import sys
-import threading
 import time
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 # What the user set before taiyaku touched anything: never overridden.
 _USER_SET = frozenset(name for name in os.environ if name.startswith("PREFECT_"))
@@ -61,38 +66,79 @@ def artifact_key(prefix: str, name: str) -> str:
     return f"{prefix}-{cleaned or 'pair'}"
 
 
-# The API served by serve_ephemeral_api: one per process, however many commands main() runs.
-_SERVED: dict[str, Any] = {}
+@dataclass
+class EphemeralApi:
+    """Prefect's ephemeral API of this command, served by a child process (:mod:`flows.api_server`)."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    ready_pipe: int  # read end: one line once the API answers, end of file if the child died first
+    started: float  # time.monotonic() at the start
+
+    def ready(self, timeout: float = 0.0) -> bool:
+        """Does the API answer yet?  Waits up to ``timeout`` seconds for it; raises if the child died."""
+        if self.ready_pipe < 0:
+            return True
+        if not select.select([self.ready_pipe], [], [], timeout)[0]:
+            return False
+        line = os.read(self.ready_pipe, 64)
+        os.close(self.ready_pipe)
+        self.ready_pipe = -1
+        if not line.startswith(b"ready"):
+            raise RuntimeError(f"Prefect's ephemeral API did not start ({self.url}; see its error above)")
+        return True
+
+    @contextmanager
+    def run_settings(self) -> Iterator[None]:
+        """Prefect's settings for the flow runs of this command on this API: no flow-run heartbeats.
+
+        Heartbeats let a server's background services mark a run whose process died as crashed; this API
+        runs no services and ends with the command, so nothing reads them, and stopping the heartbeat
+        thread added up to a second (its sleep step) to the end of every flow run.  A server of the user's
+        (``PREFECT_API_URL``) gets its heartbeats as usual.  Enter after :meth:`wait` (it imports Prefect).
+        """
+        from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+        with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+            yield
+
+    def wait(self) -> None:
+        """Return once the API answers (the start-up timeout counts from :func:`start_ephemeral_api`)."""
+        limit = float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])
+        if not self.ready(max(limit - (time.monotonic() - self.started), 0.0)):
+            raise RuntimeError(f"Prefect's ephemeral API did not start within {limit:.0f} s ({self.url})")
 
 
-def serve_ephemeral_api() -> None:
-    """Serve Prefect's ephemeral API from a daemon thread of this process and point Prefect at it.
+# The API started by start_ephemeral_api: one per process, however many commands main() runs.
+_SERVED: list[EphemeralApi] = []
 
-    Must run before Prefect is imported (Prefect reads ``PREFECT_API_URL`` once, on import).  Does nothing
-    when the user has set ``PREFECT_API_URL`` (their server wins), when Prefect is imported already (a
-    test harness has its API) or when this process serves one already.  Returns once the API answers.
+
+def start_ephemeral_api() -> EphemeralApi | None:
+    """Start Prefect's ephemeral API in a child process and point Prefect at it; returns at once.
+
+    The child imports Prefect's server (about 3 s) on the other core while this process goes on loading
+    what it needs; :meth:`EphemeralApi.wait` before the first flow.  Must run before Prefect is imported
+    (Prefect reads ``PREFECT_API_URL`` once, on import).  Returns ``None`` (nothing to wait for) when the
+    user has set ``PREFECT_API_URL`` (their server wins) or Prefect is imported already (a test harness
+    has its API); the API this process started already when it has one.
     """
-    if _SERVED or os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules:
-        return
-    # The socket is bound here and handed to uvicorn: no window in which another process takes the port.
+    if _SERVED:
+        return _SERVED[0]
+    if os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules:
+        return None
+    # The socket is bound here and handed to the child: no window in which another process takes the port.
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
-    os.environ["PREFECT_API_URL"] = f"http://127.0.0.1:{listener.getsockname()[1]}/api"
-
-    import uvicorn
-    from prefect.server.api.server import create_app
-
-    # ephemeral: no UI and no background services, as in Prefect's own ephemeral server.
-    config = uvicorn.Config(create_app(ephemeral=True, final=True), log_level="error", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name="prefect-api", daemon=True)
-    thread.start()
-    # No shutdown at exit: the thread dies with the process.  A graceful one waited for Prefect's server
-    # workers and added seconds to the exit of an interrupted command; every write the API acknowledged is
-    # in the database already (SQLite keeps it consistent whenever the process ends).
-    _SERVED.update(server=server, thread=thread)
-    deadline = time.monotonic() + float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"])
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError(f"Prefect's ephemeral API did not start ({os.environ['PREFECT_API_URL']})")
-        time.sleep(0.05)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/api"
+    ready_read, ready_write = os.pipe()
+    fds = (listener.fileno(), ready_write)
+    command = [sys.executable, "-m", "flows.api_server", *(str(fd) for fd in fds), str(os.getpid())]
+    process = subprocess.Popen(command, pass_fds=fds, stdin=subprocess.DEVNULL)
+    listener.close()
+    os.close(ready_write)
+    # Killed at exit (after Prefect's own exit handlers, registered later, have sent their last logs and
+    # events); after a kill -9 of this process the child notices its parent is gone and ends by itself.
+    atexit.register(process.kill)
+    os.environ["PREFECT_API_URL"] = url
+    _SERVED.append(EphemeralApi(url, process, ready_read, time.monotonic()))
+    return _SERVED[0]

@@ -18,7 +18,7 @@ import html
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 from prefect import State, Task, flow, task
 from prefect.artifacts import create_markdown_artifact
@@ -27,7 +27,6 @@ from prefect.client.schemas.objects import TaskRun
 from prefect.client.schemas.schedules import CronSchedule
 from prefect.types.entrypoint import EntrypointType
 from prefect.utilities.annotations import quote
-from prefect_dask.task_runners import DaskTaskRunner
 
 from flows import artifact_key
 from taiyaku import pipeline
@@ -37,6 +36,9 @@ from taiyaku.errors import TaiyakuError
 from taiyaku.publish import Publication
 from taiyaku.publish.report import render_summary_markdown
 from taiyaku.sources.fetch import DEFAULT_LIMITS, FetchLimits, url_scheme
+
+if TYPE_CHECKING:
+    from prefect_dask.task_runners import DaskTaskRunner
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -219,8 +221,11 @@ def dask_task_runner(workers: int | None = None, address: str | None = None) -> 
     Processes, not threads: GiNZA's tokenizer and the aligner hold the GIL, so threads would take turns.
     The scheduler's HTTP endpoint (and dashboard, where bokeh is installed) takes a free port, and the
     workers log errors only.  The workers inherit this process's ``PREFECT_API_URL``, so their task and
-    flow runs report to the same API (the ephemeral one the CLI serves from its own process included).
+    flow runs report to the same API (the ephemeral one the CLI starts included).  Imported here, not with
+    the module: Dask takes a third of a second to import, and most commands run without it.
     """
+    from prefect_dask.task_runners import DaskTaskRunner
+
     if address:
         return DaskTaskRunner(address=address)
     return DaskTaskRunner(

@@ -8,6 +8,7 @@ with status 1; nothing under ``aligned/`` or ``corpora/`` is half-written.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -18,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flows import configure_prefect, serve_ephemeral_api
+from flows import EphemeralApi, configure_prefect, start_ephemeral_api
 from taiyaku import __version__
 from taiyaku.errors import TaiyakuError
 
@@ -683,6 +684,22 @@ EXIT_INTERRUPTED = 130  # SIGINT (Ctrl-C)
 EXIT_TERMINATED = 143  # SIGTERM
 
 
+def _prepare_while_api_starts(api: EphemeralApi, *, aligns: bool) -> None:
+    """Use the seconds Prefect's API takes to boot in its child process: import the flows (and Prefect's
+    client with them) and, for a command that aligns, load the models its steps load once per process, for
+    as long as the API is not ready; then wait for it.  A model not loaded here loads in its step."""
+    import flows.pipeline  # noqa: F401  (Prefect reads PREFECT_API_URL on import: the child's address)
+
+    if aligns:
+        from taiyaku.pipeline import MODEL_LOADERS
+
+        for load in MODEL_LOADERS:
+            if api.ready():
+                break
+            load()
+    api.wait()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # Prefect logs every failed task with a traceback on the console; an input error must read as one
@@ -694,9 +711,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if previous is not None:
         signal.signal(signal.SIGTERM, _raise_terminated)
     try:
+        api = None
         if args.handler in (cmd_align, cmd_run, cmd_run_all, cmd_add, cmd_eval, cmd_serve):
-            serve_ephemeral_api()  # in this process: no API server outlives the command, even after kill -9
-        return int(args.handler(args))
+            api = start_ephemeral_api()  # a child process that ends with this one, even after kill -9
+            if api is not None:
+                _prepare_while_api_starts(api, aligns=args.handler is not cmd_serve)
+        with api.run_settings() if api is not None else contextlib.nullcontext():
+            return int(args.handler(args))
     except TaiyakuError as exc:
         print(f"taiyaku: error: {exc}", file=sys.stderr)
         return 1

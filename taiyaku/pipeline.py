@@ -25,6 +25,7 @@ from typing import Literal, ParamSpec, Protocol, TypeVar
 
 from taiyaku import __version__, align, normalize, segment, sources, terms
 from taiyaku.align import CorrectedAlignment
+from taiyaku.align.lexicon import jmdict
 from taiyaku.corpora.corrections import CORRECTIONS_FILE, CorrectionsFile, apply_decisions, load_corrections
 from taiyaku.corpora.snapshots import statement_inputs
 from taiyaku.corpora.statement import Statement, load_statement
@@ -55,6 +56,7 @@ from taiyaku.model import (
     SourceDocument,
     UnreadableCorrection,
 )
+from taiyaku.nlp import english_nlp, japanese_nlp
 from taiyaku.normalize.language import verify_language
 from taiyaku.publish import Publication, publish
 from taiyaku.publish.corpus import read_corpus, read_utf8, render_jsonl
@@ -75,6 +77,11 @@ class StepRunner(Protocol):
 
 def call_directly(step: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
     return step(*args, **kwargs)
+
+
+# What the steps load once per process and keep (the models and the lexicon), in the order they first need
+# them; a caller with time to spare (the command, while Prefect's API boots) may load them ahead.
+MODEL_LOADERS: tuple[Callable[[], object], ...] = (japanese_nlp, english_nlp, jmdict)
 
 
 # --- the steps ------------------------------------------------------------------------------------------

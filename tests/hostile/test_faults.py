@@ -2,7 +2,9 @@
 
 * Ctrl-C or SIGTERM during a run ends with one line, ``taiyaku: interrupted``, and exit status 130
   (SIGINT) or 143 (SIGTERM); after ``kill -9`` no process of the command is left (Prefect's ephemeral API
-  used to be a uvicorn child that outlived it).  Real processes, signalled while a flow is running: the
+  used to be a uvicorn child that outlived it; it is now a child of the command's own that ends with it,
+  and ignores the Ctrl-C that a terminal sends the whole process group, so that the command can still
+  report its interrupted flow run).  Real processes, signalled while a flow is running: the
   English source is a real HTTP server that holds its answer, so the signal lands inside the pull task.
 * An output folder that cannot be written (``--out`` naming a file, a parent that is a file, a read-only
   file system) is refused in one line before anything is fetched; a disk that fills up during publication
@@ -118,8 +120,10 @@ def interrupted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-            time.sleep(0.2)  # a child killed with its parent may take a moment to go
-            left = _session_processes(process.pid)
+            # The API's child process notices within a twentieth of a second that its parent is gone.
+            deadline = time.monotonic() + 5
+            while (left := _session_processes(process.pid)) and time.monotonic() < deadline:
+                time.sleep(0.05)
             for line in left:  # never leave a stray process behind the tests
                 os.kill(int(line.split()[0]), signal.SIGKILL)
             stderr = (root / case / "stderr").read_text(encoding="utf-8", errors="replace")
