@@ -1,6 +1,6 @@
 """Stage 3, segment: split blocks into sentences (segments), keeping each sentence's span in the decoded source.
 
-Japanese runs through GiNZA's Sudachi tokenizer only (:mod:`taiyaku.nlp`) followed by
+Japanese runs through GiNZA's Sudachi tokenizer only (:func:`taiyaku.nlp.japanese_sentence_tokens`) followed by
 :func:`~.boundaries.ja_sentence_boundaries`; English through spaCy's rule-based tokenizer followed by
 :func:`~.boundaries.en_sentence_boundaries`.  A paragraph of any length is accepted: a Japanese one longer
 than Sudachi's input limit is tokenized in pieces, and the boundary component sees the whole paragraph.
@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from taiyaku.model import Block, BlockKind, Lang, Segment
-from taiyaku.nlp import english_tokens, japanese_tokens
+from taiyaku.nlp import english_tokens, japanese_sentence_tokens
 from taiyaku.segment.boundaries import en_sentence_boundaries, ja_sentence_boundaries
 from taiyaku.textmap import MappedText
 
@@ -31,7 +31,7 @@ def segment(blocks: list[Block], lang: Lang) -> list[Segment]:
     # The tokenizers are called directly, not through nlp.pipe: Sudachi's input limit (japanese_tokens) and
     # spaCy's max_length (a safeguard for parsers, which these pipelines do not have) must not refuse a
     # long paragraph.
-    tokenize = japanese_tokens if lang == "ja" else english_tokens
+    tokenize = japanese_sentence_tokens if lang == "ja" else english_tokens
     mark_sentences = ja_sentence_boundaries if lang == "ja" else en_sentence_boundaries
     segments: list[Segment] = []
     for block in blocks:

@@ -12,16 +12,33 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
-from typing import Any, cast
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 from spacy.attrs import SENT_START
 from spacy.language import Language
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from taiyaku.text.informal import emoticon_spans
 from taiyaku.text.script import is_japanese_char
+
+
+class _Token(NamedTuple):
+    """What the boundary rules read of a token, read out of the Doc once (:func:`_tokens`): spaCy makes a
+    new Token object at every ``doc[i]``, and the rules look at each token several times."""
+
+    i: int
+    text: str
+    tag_: str
+    idx: int
+    whitespace_: str
+    is_space: bool
+
+
+def _tokens(doc: Doc) -> list[_Token]:
+    return [_Token(t.i, t.text, t.tag_, t.idx, t.whitespace_, t.is_space) for t in doc]
+
 
 # --- Japanese -------------------------------------------------------------------------------------------
 
@@ -50,15 +67,15 @@ _MAX_BRACKETED_CHARS = 200
 _SPEECH_QUOTES = frozenset({"「", "“"})
 
 
-def _matched_bracket_depths(doc: Doc, *, skip_speech_quotes: bool = False) -> list[int]:
+def _matched_bracket_depths(tokens: Sequence[_Token], *, skip_speech_quotes: bool = False) -> list[int]:
     """Bracket nesting depth at each token, counting only brackets that are closed within the doc.
 
     An unmatched opening bracket (a typo, or a quote closed in the next paragraph) must not suppress
     every sentence boundary after it, so brackets are paired with a stack first.
     """
     stack: list[tuple[str, int]] = []
-    delta = [0] * (len(doc) + 1)
-    for i, token in enumerate(doc):
+    delta = [0] * (len(tokens) + 1)
+    for i, token in enumerate(tokens):
         text = token.text
         if text in _JA_BRACKETS:
             stack.append((_JA_BRACKETS[text], i))
@@ -70,14 +87,15 @@ def _matched_bracket_depths(doc: Doc, *, skip_speech_quotes: bool = False) -> li
                     del stack[k:]
                     # A "quote" running over hundreds of characters is a stray bracket pairing with
                     # an unrelated one (「…「…」 in news copy): splitting inside it is the lesser harm.
-                    speech = doc[opened].text in _SPEECH_QUOTES
-                    if doc[i].idx - doc[opened].idx <= _MAX_BRACKETED_CHARS and not (skip_speech_quotes and speech):
+                    speech = tokens[opened].text in _SPEECH_QUOTES
+                    near = tokens[i].idx - tokens[opened].idx <= _MAX_BRACKETED_CHARS
+                    if near and not (skip_speech_quotes and speech):
                         delta[opened + 1] += 1  # inside starts after the opener
                         delta[i] -= 1  # the closer itself is outside
                     break
     depths: list[int] = []
     depth = 0
-    for i in range(len(doc)):
+    for i in range(len(tokens)):
         depth += delta[i]
         depths.append(depth)
     return depths
@@ -95,52 +113,54 @@ def ja_sentence_boundaries(doc: Doc) -> Doc:
     sentence it closes."""
     if not len(doc):
         return doc
-    depths = _matched_bracket_depths(doc)
-    non_speech_depths = _matched_bracket_depths(doc, skip_speech_quotes=True)
-    emoticon = _emoticon_tokens(doc)
+    tokens = _tokens(doc)
+    doc_text = doc.text  # spaCy joins it from the tokens at every call: once
+    depths = _matched_bracket_depths(tokens)
+    non_speech_depths = _matched_bracket_depths(tokens, skip_speech_quotes=True)
+    emoticon = _emoticon_tokens(doc, doc_text)
     starts = [False] * len(doc)
     starts[0] = True
     i = 0
     n = len(doc)
     while i < n:
-        text = doc[i].text
+        text = tokens[i].text
         boundary_after = False
         if "\n" in text:
             boundary_after = True
-        elif _closes_quoted_sentence(doc, i, depths):
+        elif _closes_quoted_sentence(tokens, i, depths):
             # 「…。」 followed by a new sentence (not by a quotative particle: 「…。」と言った).
-            boundary_after = not doc[i + 1].tag_.startswith(("助詞", "助動詞")) if i + 1 < n else True
+            boundary_after = not tokens[i + 1].tag_.startswith(("助詞", "助動詞")) if i + 1 < n else True
         elif (
             depths[i] > 0
             and non_speech_depths[i] == 0
             and text[-1] in _JA_TERMINALS
             and i + 1 < n
-            and doc[i + 1].text not in _JA_CLOSERS
-            and doc[i + 1].text[0] not in _JA_TERMINALS
+            and tokens[i + 1].text not in _JA_CLOSERS
+            and tokens[i + 1].text[0] not in _JA_TERMINALS
         ):
             # 「A。B。」: a quotation of several sentences is split between them, like English.
             boundary_after = True
-        elif depths[i] == 0 and (text[-1] in _JA_TERMINALS or _is_japanese_full_stop(doc, i)):
+        elif depths[i] == 0 and (text[-1] in _JA_TERMINALS or _is_japanese_full_stop(tokens, i)):
             exclaimed = text[-1] in _JA_EXCLAMATIONS
             # Absorb further terminals, closing brackets/quotes and emoticons: 「…。」 ?! 。） ！(^^) ？（笑）
             while i + 1 < n and (
-                doc[i + 1].text in _JA_CLOSERS or doc[i + 1].text[0] in _JA_TERMINALS or emoticon[i + 1]
+                tokens[i + 1].text in _JA_CLOSERS or tokens[i + 1].text[0] in _JA_TERMINALS or emoticon[i + 1]
             ):
                 i += 1
             # 「…のかよ！って思った」「どっちにしようか？と迷う」: an exclamation or question continued by a
             # quotative particle is a quotation inside the sentence, not the sentence's end.
-            boundary_after = not (exclaimed and i + 1 < n and _continues_quotation(doc[i + 1]))
+            boundary_after = not (exclaimed and i + 1 < n and _continues_quotation(tokens[i + 1]))
         elif depths[i] == 0 and emoticon[i] and i + 1 < n and not emoticon[i + 1]:
             # Chat ends a sentence with an emoticon instead of 。: 「届いた(>_<)開けたら…」「神すぎwww明日も…」.
-            boundary_after = _ja_item_break(doc, i)
+            boundary_after = _ja_item_break(tokens, i)
         if boundary_after and i + 1 < n:
             starts[i + 1] = True
         i += 1
-    _split_run_in_items(doc, starts, depths, _ja_item_break)
-    _split_after_run_in_readings(doc, starts, depths)
+    _split_run_in_items(tokens, starts, depths, _ja_item_break)
+    _split_after_run_in_readings(doc_text, tokens, starts, depths)
     for k in range(1, len(doc)):
         # A bullet or a reference mark inside a line starts an item or a note whose line break was lost.
-        if depths[k] == 0 and doc[k].text[0] in _JA_BULLETS:
+        if depths[k] == 0 and tokens[k].text[0] in _JA_BULLETS:
             starts[k] = True
     _set_sentence_starts(doc, starts)
     return doc
@@ -152,14 +172,14 @@ _JA_EXCLAMATIONS = frozenset("！？!?")
 _QUOTATIVE_PARTICLES = frozenset({"って", "と", "とか", "なんて", "などと", "っていう", "ってか"})
 
 
-def _continues_quotation(token: Token) -> bool:
+def _continues_quotation(token: _Token) -> bool:
     return token.text in _QUOTATIVE_PARTICLES and token.tag_.startswith("助詞")
 
 
-def _emoticon_tokens(doc: Doc) -> list[bool]:
+def _emoticon_tokens(doc: Doc, text: str) -> list[bool]:
     """Which tokens are part of an emoticon (:func:`taiyaku.text.informal.emoticon_spans`)."""
     marked = [False] * len(doc)
-    for start, end in emoticon_spans(doc.text):
+    for start, end in emoticon_spans(text):
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is not None:
             for token in span:
@@ -174,22 +194,24 @@ def _set_sentence_starts(doc: Doc, starts: list[bool]) -> None:
     doc.from_array([SENT_START], cast(Any, values[:, np.newaxis]))  # thinc's Ints2d is a numpy array
 
 
-def _split_run_in_items(doc: Doc, starts: list[bool], depths: list[int], is_break: Callable[[Doc, int], bool]) -> None:
+def _split_run_in_items(
+    tokens: Sequence[_Token], starts: list[bool], depths: list[int], is_break: Callable[[Sequence[_Token], int], bool]
+) -> None:
     """Split a "sentence" without final punctuation after depth-0 closing brackets that ``is_break``.
 
     Such a sentence is a list run into one line ("屋根(茅葺き、瓦)天井、天井裏", "Roof (thatch, tile)
     Ceilings, ..."), the way a bulleted list looks once its line breaks are lost.  Sentences that end
     with punctuation are prose, where a bracket followed by a word is ordinary.
     """
-    bounds = [k for k, start in enumerate(starts) if start] + [len(doc)]
+    bounds = [k for k, start in enumerate(starts) if start] + [len(tokens)]
     for a, b in itertools.pairwise(bounds):
         last = b - 1
-        while last > a and (doc[last].is_space or doc[last].text in _ANY_CLOSER):
+        while last > a and (tokens[last].is_space or tokens[last].text in _ANY_CLOSER):
             last -= 1
-        if doc[last].text[-1:] in _FINAL_STOPS:
+        if tokens[last].text[-1:] in _FINAL_STOPS:
             continue
         for k in range(a + 1, b - 1):
-            if depths[k] == 0 and doc[k].text in (")", "）") and is_break(doc, k):
+            if depths[k] == 0 and tokens[k].text in (")", "）") and is_break(tokens, k):
                 starts[k + 1] = True
 
 
@@ -202,7 +224,7 @@ _RUN_IN_YEAR = re.compile(r"^[0-9]{3,4}年?$")
 _DATED_SENTENCE = re.compile(r"(?:^|[。！？]\s*)[^\s、，。！？「」『』（）()]{1,8}年[（(][0-9]{3,4}年?[）)]")
 
 
-def _split_after_run_in_readings(doc: Doc, starts: list[bool], depths: list[int]) -> None:
+def _split_after_run_in_readings(text: str, tokens: Sequence[_Token], starts: list[bool], depths: list[int]) -> None:
     """Split after "term（reading）" or "era（year）" when a new clause follows without a particle, and
     after a bracketed note that opens a sentence ("（民家の項も参照）中世の…").
 
@@ -213,48 +235,48 @@ def _split_after_run_in_readings(doc: Doc, starts: list[bool], depths: list[int]
     （1156年）4月19日に…"): there each date is the adverbial of its sentence, not a label.  Works on
     characters, as Sudachi may keep "丸(すてまる)" in one token.
     """
-    token_at = {token.idx: token.i for token in doc}
-    sentence_starts = {doc[k].idx for k, start in enumerate(starts) if start}
-    annals = len(_DATED_SENTENCE.findall(doc.text)) >= 2
-    for match in _RUN_IN_BRACKET.finditer(doc.text):
+    token_at = {token.idx: token.i for token in tokens}
+    sentence_starts = {tokens[k].idx for k, start in enumerate(starts) if start}
+    annals = len(_DATED_SENTENCE.findall(text)) >= 2
+    for match in _RUN_IN_BRACKET.finditer(text):
         k = token_at.get(match.end())
         if k is None or k == 0 or depths[k] != 0:
             continue
         opens_sentence = match.start() in sentence_starts
         content = match.group(1)
         label = _RUN_IN_READING.match(content) or (_RUN_IN_YEAR.match(content) and not annals)
-        if (opens_sentence or label) and _ja_item_break(doc, k - 1):
+        if (opens_sentence or label) and _ja_item_break(tokens, k - 1):
             starts[k] = True
 
 
-def _ja_item_break(doc: Doc, k: int) -> bool:
-    following = doc[k + 1]
+def _ja_item_break(tokens: Sequence[_Token], k: int) -> bool:
+    following = tokens[k + 1]
     return is_japanese_char(following.text[0]) and not following.tag_.startswith(
         ("助詞", "助動詞", "補助記号", "接尾辞")
     )
 
 
-def _en_item_break(doc: Doc, k: int) -> bool:
-    return bool(doc[k].whitespace_) and doc[k + 1].text[:1].isupper()
+def _en_item_break(tokens: Sequence[_Token], k: int) -> bool:
+    return bool(tokens[k].whitespace_) and tokens[k + 1].text[:1].isupper()
 
 
-def _closes_quoted_sentence(doc: Doc, i: int, depths: list[int]) -> bool:
+def _closes_quoted_sentence(tokens: Sequence[_Token], i: int, depths: list[int]) -> bool:
     """Token i is a closing bracket at depth 0 right after a sentence terminal (「…。」)."""
     return (
         depths[i] == 0
-        and doc[i].text in _JA_CLOSERS
+        and tokens[i].text in _JA_CLOSERS
         and i > 0
-        and doc[i - 1].text[-1] in _JA_TERMINALS
-        and (i + 1 >= len(doc) or doc[i + 1].text not in _JA_CLOSERS)
+        and tokens[i - 1].text[-1] in _JA_TERMINALS
+        and (i + 1 >= len(tokens) or tokens[i + 1].text not in _JA_CLOSERS)
     )
 
 
-def _is_japanese_full_stop(doc: Doc, i: int) -> bool:
+def _is_japanese_full_stop(tokens: Sequence[_Token], i: int) -> bool:
     """ASCII "." ends a Japanese sentence only between Japanese text (not in 3.5, U.S., www.x.jp)."""
-    if doc[i].text != "." or i == 0:
+    if tokens[i].text != "." or i == 0:
         return False
-    before = doc[i - 1].text[-1]
-    after = doc[i + 1].text[0] if i + 1 < len(doc) else ""
+    before = tokens[i - 1].text[-1]
+    after = tokens[i + 1].text[0] if i + 1 < len(tokens) else ""
     return is_japanese_char(before) and (not after or is_japanese_char(after) or after in _JA_BRACKETS)
 
 
@@ -296,12 +318,14 @@ def en_sentence_boundaries(doc: Doc) -> Doc:
     if not len(doc):
         return doc
     n = len(doc)
-    emoticon = _emoticon_tokens(doc)
+    tokens = _tokens(doc)
+    doc_text = doc.text  # spaCy joins it from the tokens at every call: once
+    emoticon = _emoticon_tokens(doc, doc_text)
     starts = [False] * n
     starts[0] = True
     i = 0
     while i < n:
-        token = doc[i]
+        token = tokens[i]
         text = token.text
         if "\n" in text:
             if i + 1 < n:
@@ -310,17 +334,17 @@ def en_sentence_boundaries(doc: Doc) -> Doc:
             continue
         terminal = text in _EN_TERMINALS or (text.endswith(".") and len(text) > 1 and text[-2] != ".")
         if not terminal:
-            if i + 1 < n and (_run_in_heading_ends(doc, i) or (emoticon[i] and _en_item_break(doc, i))):
+            if i + 1 < n and (_run_in_heading_ends(tokens, i) or (emoticon[i] and _en_item_break(tokens, i))):
                 starts[i + 1] = True  # "... yesterday (>_<) The final boss ...": a face ends the sentence
             i += 1
             continue
         end = i
-        while end + 1 < n and doc[end + 1].text in _EN_CLOSERS and not doc[end].whitespace_:
+        while end + 1 < n and tokens[end + 1].text in _EN_CLOSERS and not tokens[end].whitespace_:
             end += 1
-        if end + 1 < n and _en_starts_sentence(doc, i, end + 1):
+        if end + 1 < n and _en_starts_sentence(tokens, i, end + 1):
             starts[end + 1] = True
         i = end + 1
-    _split_run_in_items(doc, starts, [0] * n, _en_item_break)
+    _split_run_in_items(tokens, starts, [0] * n, _en_item_break)
     _set_sentence_starts(doc, starts)
     return doc
 
@@ -337,8 +361,8 @@ _EN_FUNCTION_WORDS = _word_set(
 )
 
 
-def _run_in_heading_ends(doc: Doc, i: int) -> bool:
-    token, following = doc[i], doc[i + 1]
+def _run_in_heading_ends(tokens: Sequence[_Token], i: int) -> bool:
+    token, following = tokens[i], tokens[i + 1]
     after_number_or_bracket = token.text.isdigit() or token.text in (")", "]")
     starters = _EN_RUN_IN_AFTER_NUMBER if after_number_or_bracket else _EN_RUN_IN_STARTERS
     return (
@@ -346,30 +370,30 @@ def _run_in_heading_ends(doc: Doc, i: int) -> bool:
         and token.whitespace_ == " "
         and (token.text.isalpha() or after_number_or_bracket)
         and token.text.lower() not in _EN_FUNCTION_WORDS
-        and i + 2 < len(doc)
-        and doc[i + 2].text[:1].isalpha()
+        and i + 2 < len(tokens)
+        and tokens[i + 2].text[:1].isalpha()
     )
 
 
-def _en_starts_sentence(doc: Doc, terminal: int, nxt: int) -> bool:
+def _en_starts_sentence(tokens: Sequence[_Token], terminal: int, nxt: int) -> bool:
     """Does the token at ``nxt`` start a new sentence, given the terminal token at ``terminal``?"""
-    token = doc[terminal]
-    if not doc[nxt - 1].whitespace_ and "\n" not in doc[nxt].text:
+    token = tokens[terminal]
+    if not tokens[nxt - 1].whitespace_ and "\n" not in tokens[nxt].text:
         return False  # "3.5", "U.S.-Japan", ".jp": no space, no boundary
-    follower = doc[nxt]
+    follower = tokens[nxt]
     # Skip an opening quote/bracket to see the first word of the next sentence.
     word = follower
-    if follower.text in _EN_OPENERS and nxt + 1 < len(doc):
-        word = doc[nxt + 1]
+    if follower.text in _EN_OPENERS and nxt + 1 < len(tokens):
+        word = tokens[nxt + 1]
     first = word.text[:1]
     if not first or first.islower():
         return False
     text = token.text
     lower = text.lower()
     if text == ".":
-        prev = doc[terminal - 1].text if terminal else ""
+        prev = tokens[terminal - 1].text if terminal else ""
         # Initials: "J. R. R. Tolkien", "George W. Bush" (one capital letter before the dot).
-        if len(prev) == 1 and prev.isupper() and not doc[terminal - 1].whitespace_:
+        if len(prev) == 1 and prev.isupper() and not tokens[terminal - 1].whitespace_:
             return False
         return not (prev.lower() in _EN_NUMBERED and first.isdigit())
     if text in _EN_TERMINALS:

@@ -27,6 +27,7 @@ The aligner uses the same values as language-neutral evidence that two sentences
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -649,8 +650,8 @@ def compare_numbers(ja_text: str, en_text: str) -> tuple[list[NumberMention], li
     an English number needs only its value somewhere in the Japanese, because an English writer may
     repeat a year or a date that the Japanese says once.  Weak mentions satisfy but are never reported.
     """
-    ja = japanese_numbers(ja_text)
-    en = english_numbers(en_text)
+    ja = _mentions(ja_text, "ja")
+    en = _mentions(en_text, "en")
     ja_values = {m.value for m in ja}
     available = Counter(m.value for m in en)
     missing = []
@@ -669,5 +670,12 @@ def number_values(text: str, lang: Lang) -> set[str]:
     evidence): 2014年3月13日 and "March 13, 2014" both give {"2014", "3", "13"}.  Weak mentions count too
     (a value both sides give is evidence however freely translators treat it), but not kanji numerals
     inside ordinary words (一般, 統一, 一宮), which are no numbers at all."""
-    mentions = japanese_numbers(text) if lang == "ja" else english_numbers(text)
-    return {m.value for m in mentions if not m.in_word}
+    return {m.value for m in _mentions(text, lang) if not m.in_word}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _mentions(text: str, lang: Lang) -> tuple[NumberMention, ...]:
+    """The numbers of a sentence, kept: the aligner reads them (:func:`number_values`) and the terminology
+    checks compare them again (:func:`compare_numbers`), most sentences being a bead of their own; parsing
+    them is a tenth of a book's alignment."""
+    return tuple(japanese_numbers(text) if lang == "ja" else english_numbers(text))
