@@ -61,6 +61,20 @@ STEP_TASKS: dict[Callable[..., Any], Task[..., Any]] = {
 }
 
 
+def load_ahead(ready: Callable[[], bool], *, aligns: bool) -> None:
+    """Load what this process's first flow run loads, while waiting for Prefect's API to start: Prefect's
+    flow and task engines (imported on the first flow run) and, for a command that aligns, the models and
+    lexicon the steps load once per process (:data:`taiyaku.pipeline.MODEL_LOADERS`), for as long as
+    ``ready()`` is false.  What is not loaded here loads in its step, as without this."""
+    import prefect.flow_engine
+    import prefect.task_engine  # noqa: F401  (imported for their side effect: loaded once)
+
+    for load in pipeline.MODEL_LOADERS if aligns else ():
+        if ready():
+            return
+        load()
+
+
 def run_as_task(step: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) -> R:
     """The pipeline's step runner inside a flow: the step's Prefect task, called in this flow run.
 

@@ -685,18 +685,11 @@ EXIT_TERMINATED = 143  # SIGTERM
 
 
 def _prepare_while_api_starts(api: EphemeralApi, *, aligns: bool) -> None:
-    """Use the seconds Prefect's API takes to boot in its child process: import the flows (and Prefect's
-    client with them) and, for a command that aligns, load the models its steps load once per process, for
-    as long as the API is not ready; then wait for it.  A model not loaded here loads in its step."""
-    import flows.pipeline  # noqa: F401  (Prefect reads PREFECT_API_URL on import: the child's address)
+    """Use the seconds Prefect's API takes to boot in its child process: import the flows (Prefect's client
+    with them) and load ahead what the first flow run loads; then wait for the API."""
+    from flows.pipeline import load_ahead  # Prefect reads PREFECT_API_URL on import: the child's address
 
-    if aligns:
-        from taiyaku.pipeline import MODEL_LOADERS
-
-        for load in MODEL_LOADERS:
-            if api.ready():
-                break
-            load()
+    load_ahead(api.ready, aligns=aligns)
     api.wait()
 
 

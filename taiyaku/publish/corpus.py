@@ -15,6 +15,7 @@ translator edited by hand.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -39,10 +40,12 @@ def render_jsonl(records: Sequence[BeadRecord]) -> str:
     return "".join(json.dumps(r.to_dict(), ensure_ascii=False, separators=(",", ":")) + "\n" for r in records)
 
 
+# XML 1.0 forbids most C0 controls even as character references; they carry no meaning in a corpus.
+_XML_FORBIDDEN_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _xml_text(text: str) -> str:
-    # XML 1.0 forbids most C0 controls even as character references; they carry no meaning in a corpus.
-    cleaned = "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 0x20)
-    return escape(cleaned)
+    return escape(_XML_FORBIDDEN_CONTROLS.sub("", text))
 
 
 def render_tmx(records: Sequence[BeadRecord]) -> str:
