@@ -6,17 +6,20 @@ Three sizes: the seed statement (``corpora/us-japan-internet-economy-2014``), th
 document and the book-length ``scale/kyoto-scale``.  For each, in the same run:
 
 * **CLI**: ``taiyaku align --ja … --en … --out …`` as a subprocess (the real command: Prefect's ephemeral
-  API served in-process, one task run per pipeline step).  Wall time and the child's own peak RSS
-  (``os.wait4``: per child, where ``RUSAGE_CHILDREN`` would keep the largest child so far); the time of
-  each step as Prefect recorded its task run, read from the run's own Prefect database (a ``PREFECT_HOME``
-  of this benchmark, warmed by one untimed run so that creating the database is not counted);
+  API served by a child process of the command, one task run per pipeline step).  Wall time, CPU time
+  (the command's and its API's), and peak RSS: the command's own (``os.wait4``: per child, where
+  ``RUSAGE_CHILDREN`` would keep the largest child so far) and its API process's (its ``VmHWM``, read
+  while it runs), and their sum; the time of each step as Prefect recorded its task run, read from the
+  run's own Prefect database (a ``PREFECT_HOME`` of this benchmark, warmed by one untimed run so that
+  creating the database is not counted);
 * **core**: the same job, :func:`taiyaku.pipeline.align_pair` with the plain step runner (no Prefect), in a
   fresh process of its own (this script with ``--core``), so that it pays the same interpreter start,
   imports and loading of GiNZA and the lexicon as the command; each step timed, its peak RSS.
 
 Prefect's overhead = CLI wall − core wall, in seconds and as a share of the CLI's wall time, split into
-the part inside the task runs (as Prefect times them) and the part outside them (importing Prefect, starting
-its API, resolving and recording each task's inputs before the task run starts, the flow run, the artifact).
+the part inside the task runs (as Prefect times them) and the part outside them (importing Prefect, waiting
+for its API to boot, creating the flow run and task runs, the artifact).  The boot of the ephemeral API on
+its own (the floor of every command's wall time) is timed first.
 It also prints link F1 against gold where there is one, and checks that the CLI published the same
 ``corpus.jsonl`` bytes as the core.  Not a timed test: figures go in README.md and benchmarks/README.md.
 """
@@ -29,6 +32,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,6 +60,7 @@ class ChildRun:
     peak_mib: float  # the child's own peak RSS
     step_seconds: dict[str, float]  # step (task) name → seconds
     f1: float | None = None
+    api_peak_mib: float = 0.0  # the peak RSS of the command's Prefect API process (the CLI only)
 
 
 def _cases(eval_dir: Path) -> list[Case]:
@@ -69,30 +74,73 @@ def _cases(eval_dir: Path) -> list[Case]:
     ]
 
 
-def _run_child(command: list[str], env: dict[str, str], scratch: Path) -> tuple[float, float, float, str]:
-    """Run ``command``: wall seconds, CPU seconds, its own peak RSS in MiB, its stdout; exits with its stderr
-    if it fails."""
+class _GrandchildPeaks:
+    """The peak RSS (VmHWM) of each process whose parent is ``parent``, read every 0.1 s while it runs: a
+    grandchild's memory shows in no rusage of this process."""
+
+    def __init__(self, parent: int) -> None:
+        self.parent = parent
+        self.peak_kib: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(0.1):
+            for status in Path("/proc").glob("[0-9]*/status"):
+                try:
+                    fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+                except OSError:
+                    continue  # it ended while we looked
+                if int(fields.get("PPid", "0")) == self.parent and "VmHWM" in fields:
+                    pid = int(status.parent.name)
+                    self.peak_kib[pid] = max(self.peak_kib.get(pid, 0), int(fields["VmHWM"].split()[0]))
+
+    def total_mib(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return sum(self.peak_kib.values()) / 1024
+
+
+def _run_child(command: list[str], env: dict[str, str], scratch: Path) -> tuple[float, float, float, str, float]:
+    """Run ``command``: wall seconds, CPU seconds (its own and its reaped children's), its own peak RSS in
+    MiB, its stdout, and the summed peak RSS of its own children in MiB; exits with its stderr if it fails."""
     with (scratch / "stdout").open("w+b") as out, (scratch / "stderr").open("w+b") as err:
         start = time.perf_counter()
         child = subprocess.Popen(command, env=env, stdout=out, stderr=err)
+        grandchildren = _GrandchildPeaks(child.pid)
         # wait4 gives this child's own peak RSS (RUSAGE_CHILDREN would keep the largest child so far).
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
+        children_mib = grandchildren.total_mib()
         child.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         if child.returncode != 0:
             raise SystemExit(f"{' '.join(command)} failed ({child.returncode}):\n{err.read().decode(errors='replace')}")
-        return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read().decode()
+        return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read().decode(), children_mib
 
 
 def _run_cli(case: Case, out_dir: Path, prefect_home: Path) -> ChildRun:
     """``taiyaku align`` as a user runs it, and its task runs' times as Prefect recorded them."""
     env = {**os.environ, "PREFECT_HOME": str(prefect_home)}
-    env.pop("PREFECT_API_URL", None)  # the command's own in-process API, as a user runs it
+    env.pop("PREFECT_API_URL", None)  # the command's own ephemeral API, as a user runs it
     command = [str(TAIYAKU), "align", "--ja", str(case.ja), "--en", str(case.en), "--out", str(out_dir)]
-    seconds, cpu_seconds, peak_mib, _ = _run_child(command, env, prefect_home.parent)
-    return ChildRun(seconds, cpu_seconds, peak_mib, _task_seconds(prefect_home))
+    seconds, cpu_seconds, peak_mib, _, api_mib = _run_child(command, env, prefect_home.parent)
+    return ChildRun(seconds, cpu_seconds, peak_mib, _task_seconds(prefect_home), api_peak_mib=api_mib)
+
+
+def _api_boot_seconds(prefect_home: Path) -> float:
+    """Seconds from starting the command's ephemeral Prefect API (:func:`flows.start_ephemeral_api`) to its
+    answering, in a fresh process: the floor under the wall time of every command."""
+    script = (
+        "import time; from flows import start_ephemeral_api; api = start_ephemeral_api(); "
+        "start = time.perf_counter(); api.wait(); print(time.perf_counter() - start)"
+    )
+    env = {**os.environ, "PREFECT_HOME": str(prefect_home)}
+    env.pop("PREFECT_API_URL", None)
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True)
+    return float(done.stdout)
 
 
 def _task_seconds(prefect_home: Path) -> dict[str, float]:
@@ -114,7 +162,7 @@ def _run_core(case: Case, out_dir: Path, scratch: Path) -> ChildRun:
     """The same job in a fresh process without Prefect (this script with ``--core``): the same imports,
     model loading and steps as the command, minus Prefect."""
     command = [sys.executable, __file__, "--core", str(case.ja), str(case.en), str(out_dir), str(case.gold or "")]
-    seconds, cpu_seconds, peak_mib, stdout = _run_child(command, dict(os.environ), scratch)
+    seconds, cpu_seconds, peak_mib, stdout, _ = _run_child(command, dict(os.environ), scratch)
     measured = json.loads(stdout)
     return ChildRun(seconds, cpu_seconds, peak_mib, measured["steps"], measured["f1"])
 
@@ -160,6 +208,8 @@ def main() -> int:
         cases = _cases(eval_dir)
         _run_cli(cases[0], scratch / "warm-up", prefect_home)  # creates and migrates Prefect's database
         print("CLI = `taiyaku align` through Prefect; core = the same pipeline in a fresh process without Prefect")
+        boots = sorted(_api_boot_seconds(prefect_home) for _ in range(3))
+        print(f"Prefect's ephemeral API boots in {boots[1]:.2f}s (median of 3; {boots[0]:.2f}-{boots[2]:.2f}s)")
         for number, case in enumerate(cases):
             cli_out, core_out = scratch / f"cli-{number}", scratch / f"core-{number}"
             cli = _run_cli(case, cli_out, prefect_home)
@@ -168,14 +218,17 @@ def main() -> int:
             cli_steps, core_steps = sum(cli.step_seconds.values()), sum(core.step_seconds.values())
             same = (cli_out / "corpus.jsonl").read_bytes() == (core_out / "corpus.jsonl").read_bytes()
             print(f"\n== {case.label} ==")
-            print(f"CLI  {cli.seconds:6.1f}s  CPU {cli.cpu_seconds:6.1f}s  peak RSS {cli.peak_mib:5.0f} MiB")
+            print(
+                f"CLI  {cli.seconds:6.1f}s  CPU {cli.cpu_seconds:6.1f}s  peak RSS {cli.peak_mib:5.0f} MiB "
+                f"+ API process {cli.api_peak_mib:4.0f} MiB = {cli.peak_mib + cli.api_peak_mib:5.0f} MiB"
+            )
             print(f"core {core.seconds:6.1f}s  CPU {core.cpu_seconds:6.1f}s  peak RSS {core.peak_mib:5.0f} MiB")
             print(f"Prefect overhead: {overhead:.1f}s = {100 * overhead / cli.seconds:.1f} % of the CLI's time", end="")
             cpu_overhead = cli.cpu_seconds - core.cpu_seconds
             print(f"; CPU {cpu_overhead:.1f}s = {100 * cpu_overhead / cli.cpu_seconds:.1f} % of the CLI's CPU time")
             print(f"  inside the task runs, as Prefect times them: {cli_steps - core_steps:5.1f}s")
             print(
-                f"  outside them (Prefect import, API start, walking task inputs before each run, flow run): "
+                f"  outside them (Prefect import, waiting for the API to boot, flow and task runs, artifact): "
                 f"{(cli.seconds - cli_steps) - (core.seconds - core_steps):5.1f}s"
             )
             print(f"  {'step':20s} {'CLI task run':>13s} {'core':>8s}")

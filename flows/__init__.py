@@ -133,12 +133,25 @@ def start_ephemeral_api() -> EphemeralApi | None:
     ready_read, ready_write = os.pipe()
     fds = (listener.fileno(), ready_write)
     command = [sys.executable, "-m", "flows.api_server", *(str(fd) for fd in fds), str(os.getpid())]
-    process = subprocess.Popen(command, pass_fds=fds, stdin=subprocess.DEVNULL)
+    # Its standard input: a pipe only this process holds the other end of (end of file: this process ended).
+    process = subprocess.Popen(command, pass_fds=fds, stdin=subprocess.PIPE)
     listener.close()
     os.close(ready_write)
-    # Killed at exit (after Prefect's own exit handlers, registered later, have sent their last logs and
-    # events); after a kill -9 of this process the child notices its parent is gone and ends by itself.
-    atexit.register(process.kill)
+    # Stopped at exit, after Prefect's own exit handlers (registered later) have sent their last logs and
+    # events, and reaped, so that its CPU time counts in this process's.  After a kill -9 of this process
+    # it sees the end of its standard input and stops by itself.
+    atexit.register(_stop, process)
     os.environ["PREFECT_API_URL"] = url
     _SERVED.append(EphemeralApi(url, process, ready_read, time.monotonic()))
     return _SERVED[0]
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Let the API shut down gracefully (its services write what they hold), then reap it."""
+    assert process.stdin is not None
+    process.stdin.close()  # end of file: the child stops
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -1,44 +1,55 @@
 """Prefect's ephemeral API for one taiyaku command, served from a child process of that command.
 
-    python -m flows.api_server LISTEN_FD READY_FD PARENT_PID
+    python -m flows.api_server LISTEN_FD READY_FD PARENT_PID      (standard input: a pipe from the command)
 
 Started by :func:`flows.start_ephemeral_api`, which binds the listening socket (``LISTEN_FD``, inherited)
 and waits for one line on the pipe ``READY_FD`` once uvicorn is serving.  The child boots (importing
 Prefect's server takes about 3 s) on the machine's other core while the command loads its own imports and
 models.
 
-The child never outlives the command: it ends as soon as its parent is gone, however the parent ended
-(``kill -9`` included: it watches its parent process id, which changes when the parent dies), and the
-command kills it at exit.  It ignores SIGINT and SIGTERM: a terminal's Ctrl-C reaches the whole process
-group, and the command, which handles the interrupt, still has to report its crashed flow run to this API.
+The child never outlives the command.  Its standard input is a pipe whose other end only the command
+holds: when the command ends, however it ends (``kill -9`` included), the pipe reads end-of-file and the
+API shuts down gracefully, which lets Prefect's services write what they still hold (the task-run
+recorder writes task runs from their events every few seconds: killed before that, the last task runs of
+a flow would stay "Running" in the UI).  It also ends if its parent process is gone.  It ignores SIGINT and
+SIGTERM: a terminal's Ctrl-C reaches the whole process group, and the command, which handles the interrupt,
+still has to report its crashed flow run to this API.
 """
 
 from __future__ import annotations
 
 import os
+import select
 import signal
 import socket
 import sys
 import threading
 import time
+from typing import Any
 
-# How often the child looks whether its parent is still there: after a kill -9 of the command, the API
-# is gone within this.
-PARENT_POLL_SECONDS = 0.05
+# How often the child looks at its standard input and its parent.
+POLL_SECONDS = 0.05
+# At most this long for the graceful shutdown (Prefect's services writing their last batch).
+SHUTDOWN_SECONDS = 20.0
+# Before it: quiet (no connection, no request, no undelivered event) for QUIET_POLLS polls in a row.
+QUIET_POLL_SECONDS = 0.01
+QUIET_POLLS = 5
+QUIET_WAIT_SECONDS = 5.0
 
 
 def serve(listen_fd: int, ready_fd: int, parent_pid: int) -> int:
-    """Serve the API on the inherited socket until the parent is gone; 1 if uvicorn stops by itself."""
+    """Serve the API on the inherited socket until the command is gone; 1 if uvicorn stops by itself."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     import uvicorn
     from prefect.server.api.server import create_app
 
     listener = socket.socket(fileno=listen_fd)
-    # ephemeral: no UI and no background services, as in Prefect's own ephemeral server.
+    # ephemeral: no UI, and only the services an ephemeral API runs (the task-run recorder, the event
+    # persister...), as in Prefect's own ephemeral server.
     config = uvicorn.Config(create_app(ephemeral=True, final=True), log_level="error", access_log=False)
     server = uvicorn.Server(config)
-    # uvicorn serves from a thread so that this main thread can watch the parent; off the main thread,
+    # uvicorn serves from a thread so that this main thread can watch the command; off the main thread,
     # uvicorn installs no signal handlers of its own.
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name="prefect-api", daemon=True)
     thread.start()
@@ -50,10 +61,43 @@ def serve(listen_fd: int, ready_fd: int, parent_pid: int) -> int:
             os.write(ready_fd, b"ready\n")
             os.close(ready_fd)
             ready = True
-        time.sleep(PARENT_POLL_SECONDS)
-    # The parent is gone: nobody is left to answer.  Every write the API acknowledged is in the database
-    # already (SQLite keeps it consistent whenever the process ends), so no graceful shutdown is waited for.
+        if select.select([sys.stdin], [], [], POLL_SECONDS)[0] and not os.read(sys.stdin.fileno(), 1):
+            break  # end of file: the command has ended
+    _wait_until_quiet(server)
+    server.should_exit = True
+    thread.join(SHUTDOWN_SECONDS)
     return 0
+
+
+def _wait_until_quiet(server: Any) -> None:
+    """Wait (at most :data:`QUIET_WAIT_SECONDS`) until the command's connections are closed and Prefect's
+    in-memory message broker has handed every event to its consumers.
+
+    uvicorn's graceful shutdown finishes the open requests, then stops Prefect's services; an event still
+    queued for the task-run recorder at that moment is lost (the last task runs of a flow stayed "Running").
+    The command has sent its last events and closed its connections before it closed our standard input.
+    """
+    deadline = time.monotonic() + QUIET_WAIT_SECONDS
+    quiet_polls = 0
+    while quiet_polls < QUIET_POLLS and time.monotonic() < deadline:
+        busy = len(server.server_state.connections) + len(server.server_state.tasks) + _undelivered_messages()
+        quiet_polls = 0 if busy else quiet_polls + 1
+        time.sleep(QUIET_POLL_SECONDS)
+
+
+def _undelivered_messages() -> int:
+    """Messages Prefect's in-memory broker (an ephemeral API's) holds for its consumers.  Read from its
+    internals: should they change, 0, and the shutdown is as it would be without this wait."""
+    from prefect.server.utilities.messaging import memory
+
+    try:
+        return sum(
+            subscription._queue.qsize() + subscription._retry.qsize()
+            for topic in list(memory.Topic._topics.values())
+            for subscription in list(topic._subscriptions)
+        )
+    except AttributeError:
+        return 0
 
 
 if __name__ == "__main__":

@@ -133,11 +133,16 @@ def japanese_features(segments: Sequence[Segment], glossary: Sequence[tuple[str,
     # The keys of a morpheme follow from its dictionary entry (word_id: reading, normalized form, part of
     # speech) and its surface (an inflected form, an unknown word).
     cache: dict[tuple[str, int], Item] = {}
+    skipped_pos: dict[int, bool] = {}  # per part-of-speech id: no item (a particle, a symbol, a numeral)
     for seg in segments:
         sentence: list[Item] = []
         for morpheme in japanese_morphemes(seg.text, SplitMode.C):
-            pos = morpheme.part_of_speech()
-            if pos[0] in _SKIP_POS or pos[1] == "数詞":
+            pos_id = morpheme.part_of_speech_id()
+            skipped = skipped_pos.get(pos_id)
+            if skipped is None:
+                pos = morpheme.part_of_speech()
+                skipped = skipped_pos[pos_id] = pos[0] in _SKIP_POS or pos[1] == "数詞"
+            if skipped:
                 continue
             surface = morpheme.surface()
             cache_key = (surface, morpheme.word_id())

@@ -418,6 +418,16 @@ _EN_IMPLIED = {
     "centuries": 100,
 }
 _EN_MULTIPLIERS = {"decades": 10, "dozen": 12, "centuries": 100}
+# Every word english_numbers looks at (besides digits and Roman numerals).
+_EN_NUMBER_WORDS = frozenset(
+    _EN_UNITS.keys()
+    | _EN_TENS.keys()
+    | _EN_SCALES.keys()
+    | _EN_ORDINALS.keys()
+    | _EN_MONTHS.keys()
+    | _EN_MULTIPLES.keys()
+    | _EN_IMPLIED.keys()
+)
 _ROMAN = re.compile(r"(?=[IVX]{2,}$)X{0,3}(?:IX|IV|V?I{0,3})")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 
@@ -481,6 +491,9 @@ def english_numbers(text: str) -> list[NumberMention]:
         token = tokens[i]
         word = token.group(0)
         lower = word.lower()
+        if lower not in _EN_NUMBER_WORDS and word[0] not in _ROMAN_VALUES and not token.group("number"):
+            i += 1  # most words: none of the cases below
+            continue
         found: NumberMention | None = None
         if token.group("number"):
             found, i = _digits_mention(text, tokens, i)
