@@ -16,33 +16,14 @@ from pathlib import Path
 
 import pytest
 from support.paths import REPO, STATEMENT_DIR
+from support.processes import session_processes
+
+from flows.pipeline import STEP_TASKS
 
 pytestmark = pytest.mark.integration  # real processes, the real command
 
-_STEPS = {
-    "load-glossary",
-    "read-corrections",
-    "pull-source",
-    "normalize-document",
-    "segment-blocks",
-    "align-segments",
-    "verify-parallel",
-    "check-terminology",
-    "apply-finding-decisions",
-    "publish-corpus",
-}
-
-
-def _processes_in_session(session: int) -> list[str]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        if int(fields[3]) == session and fields[0] != "Z":
-            found.append(stat.parent.name)
-    return found
+# One task run per step of the pipeline, named after the step.
+_STEPS = {task.name for task in STEP_TASKS.values()}
 
 
 def test_the_command_records_every_task_run_and_leaves_no_process(tmp_path: Path) -> None:
@@ -57,7 +38,7 @@ def test_the_command_records_every_task_run_and_leaves_no_process(tmp_path: Path
     _, stderr = process.communicate(timeout=300)
     assert process.returncode == 0, stderr.decode()
     # The command stops its API and waits for it before exiting: nothing of it is left.
-    assert _processes_in_session(process.pid) == []
+    assert session_processes(process.pid) == []
 
     with sqlite3.connect(tmp_path / "prefect" / "prefect.db") as db:
         flow_runs = db.execute("SELECT id, state_type FROM flow_run").fetchall()

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pytest
 from support.paths import REPO, STATEMENT_DIR
+from support.processes import session_processes
 from support.scripted_http import Reply, ScriptedServer
 
 from taiyaku.cli import main
@@ -36,21 +37,6 @@ pytestmark = pytest.mark.integration  # real processes, real mounts, the real co
 
 
 # --------------------------------------------------------------------------------------------- interrupts
-
-
-def _session_processes(session: int) -> list[str]:
-    """``pid command`` of every live process in ``session`` (read from /proc: no psutil here)."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()  # the command name may hold spaces
-            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except (OSError, IndexError):
-            continue  # the process ended while we looked
-        state, sid = fields[0], int(fields[3])
-        if sid == session and state != "Z":
-            found.append(f"{stat.parent.name} {cmdline.strip()}")
-    return found
 
 
 @dataclass
@@ -122,7 +108,7 @@ def interrupted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
                 process.wait()
             # The API's child process notices within a twentieth of a second that its parent is gone.
             deadline = time.monotonic() + 5
-            while (left := _session_processes(process.pid)) and time.monotonic() < deadline:
+            while (left := session_processes(process.pid)) and time.monotonic() < deadline:
                 time.sleep(0.05)
             for line in left:  # never leave a stray process behind the tests
                 os.kill(int(line.split()[0]), signal.SIGKILL)
