@@ -16,11 +16,14 @@ from dataclasses import dataclass
 
 # Offsets are machine integers in arrays, not tuples of Python ints: a book-length document has millions of
 # characters, and a tuple costs a pointer plus (past 256) an int object per offset, about 4x the memory.
-_OFFSET = "q"
+# 32 bits: an offset never exceeds the length of a decoded source (3M characters by default, FetchLimits);
+# two billion characters would not fit in memory as a Python string anyway.  Two tables per text of a few
+# million characters each, both sides, the document and its blocks: 64 bits cost 45 MB more on a book.
+_OFFSET = "i"
 
 
 def offsets(values: Iterable[int] = ()) -> array[int]:
-    """An offset table (a compact array of 64-bit integers)."""
+    """An offset table (a compact array of 32-bit integers)."""
     return array(_OFFSET, values)
 
 
