@@ -92,15 +92,33 @@ class EphemeralApi:
     def run_settings(self) -> Iterator[None]:
         """Prefect's settings for the flow runs of this command on this API: no flow-run heartbeats.
 
-        Heartbeats let a server's background services mark a run whose process died as crashed; this API
-        runs no services and ends with the command, so nothing reads them, and stopping the heartbeat
-        thread added up to a second (its sleep step) to the end of every flow run.  A server of the user's
-        (``PREFECT_API_URL``) gets its heartbeats as usual.  Enter after :meth:`wait` (it imports Prefect).
+        Heartbeats let a server notice that a run's process died (they stop while the run is still
+        Running); this API ends with the command, so it can never see them stop, and stopping the
+        heartbeat thread added up to a second (its sleep step) to the end of every flow run.  A server of
+        the user's (``PREFECT_API_URL``) gets its heartbeats as usual.  Enter after :meth:`wait` (it imports
+        Prefect).
         """
         from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
         with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
             yield
+
+    def stop(self) -> None:
+        """Let the API shut down gracefully (Prefect's services write what they hold), then reap it; an API
+        that never answered (an interrupt during its boot) is killed at once: it holds nothing."""
+        try:
+            answered = self.ready()
+        except RuntimeError:
+            answered = False
+        if not answered:
+            self.process.kill()
+        assert self.process.stdin is not None
+        self.process.stdin.close()  # end of file: the child stops
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
     def wait(self) -> None:
         """Return once the API answers (the start-up timeout counts from :func:`start_ephemeral_api`)."""
@@ -140,18 +158,8 @@ def start_ephemeral_api() -> EphemeralApi | None:
     # Stopped at exit, after Prefect's own exit handlers (registered later) have sent their last logs and
     # events, and reaped, so that its CPU time counts in this process's.  After a kill -9 of this process
     # it sees the end of its standard input and stops by itself.
-    atexit.register(_stop, process)
+    api = EphemeralApi(url, process, ready_read, time.monotonic())
+    atexit.register(api.stop)
     os.environ["PREFECT_API_URL"] = url
-    _SERVED.append(EphemeralApi(url, process, ready_read, time.monotonic()))
-    return _SERVED[0]
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """Let the API shut down gracefully (its services write what they hold), then reap it."""
-    assert process.stdin is not None
-    process.stdin.close()  # end of file: the child stops
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    _SERVED.append(api)
+    return api
