@@ -140,18 +140,13 @@ def japanese_sentence_tokens(text: str) -> Doc:
     spaces: list[bool] = []
     tags: list[str] = []
     for piece in sudachi_pieces(text):
-        # As spaCy's JapaneseTokenizer: empty morphemes dropped, a run of space morphemes kept as one.
-        detailed: list[DetailedToken] = []
-        for morpheme in tokenizer.tokenize(piece):
-            surface = morpheme.surface()
-            if not surface:
-                continue
-            tag = _pos_tag(morpheme)
-            if detailed and tag == "空白" and surface.isspace():
-                before = detailed[-1]
-                if before.tag == "空白" and before.surface.isspace():
-                    continue
-            detailed.append(DetailedToken(surface, tag, "", "", "", "", None))
+        # As spaCy's JapaneseTokenizer, empty morphemes dropped; spaCy's alignment below rebuilds the white
+        # space between words from the text itself.
+        detailed = [
+            DetailedToken(morpheme.surface(), _pos_tag(morpheme), "", "", "", "", None)
+            for morpheme in tokenizer.tokenize(piece)
+            if morpheme.surface()
+        ]
         aligned, piece_spaces = get_dtokens_and_spaces(detailed, piece)  # type: ignore[no-untyped-call]
         words.extend(token.surface for token in aligned)
         tags.extend(token.tag for token in aligned)

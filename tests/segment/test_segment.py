@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Doc
 
 from taiyaku.model import Block
-from taiyaku.nlp import SUDACHI_MAX_BYTES, english_nlp, japanese_tokens, sudachi_pieces
+from taiyaku.nlp import SUDACHI_MAX_BYTES, english_nlp, japanese_sentence_tokens, japanese_tokens, sudachi_pieces
 from taiyaku.segment import segment
 from taiyaku.textmap import MappedText
 
@@ -146,6 +147,29 @@ def test_japanese_tokens_of_a_long_text_keep_text_tags_and_sub_tokens() -> None:
     assert doc.text == text
     assert [t.text for t in doc[:4]] == ["東京都", "の", "取組", "を"] and doc[0].tag_.startswith("名詞")
     assert len(doc.user_data["sub_tokens"]) == len(doc)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "　 \n",
+        "東京都の取組を評価した。",
+        "ＩＣＴ　政策  について、\n\n  2014年 10月 に…（笑）　www",
+        "全角　空白と half width  spaces\tと タブ。 ",
+        "東京都の取組を評価した。\n" * 3000,  # past Sudachi's input limit: tokenized in pieces
+        "あ" * 20000,  # no place to cut: pieces end mid-run
+    ],
+)
+def test_sentence_tokens_are_the_tokenizers_tokens_with_their_tags(text: str) -> None:
+    # Sentence splitting reads a lighter Doc built from SudachiPy's morphemes: it must be the same tokens,
+    # tags, offsets and spacing as spaCy's Japanese tokenizer gives.
+    def view(doc: Doc) -> list[tuple[str, str, int, str]]:
+        return [(t.text, t.tag_, t.idx, t.whitespace_) for t in doc]
+
+    light = japanese_sentence_tokens(text)
+    assert light.text == text
+    assert view(light) == view(japanese_tokens(text))
 
 
 def test_english_paragraph_longer_than_spacys_max_length(monkeypatch: pytest.MonkeyPatch) -> None:
