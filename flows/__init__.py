@@ -131,6 +131,11 @@ class EphemeralApi:
 _SERVED: list[EphemeralApi] = []
 
 
+def own_api_url() -> str | None:
+    """The URL of the ephemeral API this process started (:func:`start_ephemeral_api`), if it started one."""
+    return _SERVED[0].url if _SERVED else None
+
+
 def start_ephemeral_api() -> EphemeralApi | None:
     """Start Prefect's ephemeral API in a child process and point Prefect at it; returns at once.
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flows import EphemeralApi, configure_prefect, start_ephemeral_api
+from flows import EphemeralApi, configure_prefect, own_api_url, start_ephemeral_api
 from taiyaku import __version__
 from taiyaku.errors import TaiyakuError
 
@@ -174,10 +174,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from taiyaku.corpora.statement import load_statements
 
     load_statements(args.corpora)  # an invalid registry is refused now, not at the first scheduled run
-    if not os.environ.get("PREFECT_API_URL"):
+    if os.environ.get("PREFECT_API_URL", "") in ("", own_api_url()):
         _warn(
             "PREFECT_API_URL",
-            "not set: serving on an API inside this process, which no Prefect UI shows; start `prefect server "
+            "not set: serving on an API of this command's own, which no Prefect UI shows; start `prefect server "
             "start` and export PREFECT_API_URL=http://127.0.0.1:4200/api to see the runs",
         )
     serve_run_all(

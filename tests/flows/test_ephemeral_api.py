@@ -9,6 +9,8 @@ command as a user does, then read what its Prefect database holds once it has en
 from __future__ import annotations
 
 import os
+import select
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -50,3 +52,21 @@ def test_the_command_records_every_task_run_and_leaves_no_process(tmp_path: Path
     assert {name.rsplit("-", 1)[0] for name, _, _ in task_runs} == _STEPS
     assert len(task_runs) == len(_STEPS) + 3
     assert [(name, state) for name, state, end in task_runs if state != "COMPLETED" or end is None] == []
+
+
+def test_serve_on_the_commands_own_api_says_that_no_ui_shows_its_runs(tmp_path: Path) -> None:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PREFECT_")}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect")
+    command = [sys.executable, "-m", "taiyaku.cli", "serve", str(REPO / "corpora"), "--interval", "3600"]
+    command += ["--aligned", str(tmp_path / "aligned")]
+    process = subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    assert process.stderr is not None
+    # The warning comes before serving starts; serve never ends by itself, so the wait is bounded.
+    said = select.select([process.stderr], [], [], 120)[0]
+    first_line = process.stderr.readline().decode() if said else ""
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C: serve stops
+    process.communicate(timeout=120)
+    assert first_line.startswith("taiyaku: warning: PREFECT_API_URL: not set: serving on an API of this command's own")
+    assert session_processes(process.pid) == []
