@@ -16,6 +16,9 @@ document and the book-length ``scale/kyoto-scale``.  For each, in the same run:
   fresh process of its own (this script with ``--core``), so that it pays the same interpreter start,
   imports and loading of GiNZA and the lexicon as the command; each step timed, its peak RSS.
 
+Last, the two small pairs on a running Prefect server (``prefect server start``, ``PREFECT_API_URL`` set):
+what a command costs when it does not boot an API of its own.
+
 Prefect's overhead = CLI wall − core wall, in seconds and as a share of the CLI's wall time, split into
 the part inside the task runs (as Prefect times them) and the part outside them (importing Prefect, waiting
 for its API to boot, creating the flow run and task runs, the artifact).  The boot of the ephemeral API on
@@ -121,10 +124,16 @@ def _run_child(command: list[str], env: dict[str, str], scratch: Path) -> tuple[
         return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read().decode(), children_mib
 
 
-def _run_cli(case: Case, out_dir: Path, prefect_home: Path) -> ChildRun:
-    """``taiyaku align`` as a user runs it, and its task runs' times as Prefect recorded them."""
+def _run_cli(case: Case, out_dir: Path, prefect_home: Path, api_url: str | None = None) -> ChildRun:
+    """``taiyaku align`` as a user runs it, and its task runs' times as Prefect recorded them; on the
+    command's own ephemeral API, or on the running server at ``api_url``."""
     env = {**os.environ, "PREFECT_HOME": str(prefect_home)}
     env.pop("PREFECT_API_URL", None)  # the command's own ephemeral API, as a user runs it
+    if api_url is not None:
+        env.update(PREFECT_API_URL=api_url, NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
+        command = [str(TAIYAKU), "align", "--ja", str(case.ja), "--en", str(case.en), "--out", str(out_dir)]
+        seconds, cpu_seconds, peak_mib, _, _ = _run_child(command, env, prefect_home.parent)
+        return ChildRun(seconds, cpu_seconds, peak_mib, {})
     command = [str(TAIYAKU), "align", "--ja", str(case.ja), "--en", str(case.en), "--out", str(out_dir)]
     seconds, cpu_seconds, peak_mib, _, api_mib = _run_child(command, env, prefect_home.parent)
     return ChildRun(seconds, cpu_seconds, peak_mib, _task_seconds(prefect_home), api_peak_mib=api_mib)
@@ -240,7 +249,26 @@ def main() -> int:
             print(f"CLI corpus.jsonl identical to the core's: {'yes' if same else 'NO'}")
             if core.f1 is not None:
                 print(f"link F1: {core.f1:.4f}")
+        _small_pairs_on_a_running_server(cases[:2], scratch)
     return 0
+
+
+def _small_pairs_on_a_running_server(cases: list[Case], scratch: Path) -> None:
+    """The small pairs again, with ``PREFECT_API_URL`` pointing at a running ``prefect server start`` (the
+    tests' harness for it): what a command costs without booting an API of its own."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from support.prefect_server import running_prefect_server  # type: ignore[import-not-found]  # tests/ on sys.path
+
+    home = scratch / "server-home"
+    home.mkdir()
+    with running_prefect_server(home) as api_url:
+        _run_cli(cases[0], scratch / "server-warm-up", home, api_url)
+        print("\n== on a running Prefect server (PREFECT_API_URL set; the server's services run beside) ==")
+        for number, case in enumerate(cases):
+            runs = [_run_cli(case, scratch / f"server-{number}-{k}", home, api_url) for k in range(2)]
+            walls = ", ".join(f"{run.seconds:.1f}s" for run in runs)
+            last = runs[-1]
+            print(f"{case.label}: CLI {walls} (CPU {last.cpu_seconds:.1f}s, peak RSS {last.peak_mib:.0f} MiB)")
 
 
 if __name__ == "__main__":
