@@ -63,13 +63,13 @@ STEP_TASKS: dict[Callable[..., Any], Task[..., Any]] = {
 
 def load_ahead(ready: Callable[[], bool], *, aligns: bool) -> None:
     """Load what this process's first flow run loads, while waiting for Prefect's API to start: Prefect's
-    flow and task engines (imported on the first flow run) and, for a command that aligns, the models and
-    lexicon the steps load once per process (:data:`taiyaku.pipeline.MODEL_LOADERS`), for as long as
-    ``ready()`` is false.  What is not loaded here loads in its step, as without this."""
+    flow and task engines (imported on the first flow run) and, for a command that aligns, what the steps
+    build once per process (:data:`taiyaku.pipeline.LOADED_ONCE`: the NFKC table, the models, the lexicon),
+    for as long as ``ready()`` is false.  What is not loaded here loads in its step, as without this."""
     import prefect.flow_engine
     import prefect.task_engine  # noqa: F401  (imported for their side effect: loaded once)
 
-    for load in pipeline.MODEL_LOADERS if aligns else ():
+    for load in pipeline.LOADED_ONCE if aligns else ():
         if ready():
             return
         load()

@@ -58,6 +58,7 @@ from taiyaku.model import (
 )
 from taiyaku.nlp import english_nlp, japanese_nlp
 from taiyaku.normalize.language import verify_language
+from taiyaku.normalize.unicode import nfkc_cluster_pattern
 from taiyaku.publish import Publication, publish
 from taiyaku.publish.corpus import read_corpus, read_utf8, render_jsonl
 from taiyaku.publish.manifest import published_inputs
@@ -79,9 +80,10 @@ def call_directly(step: Callable[P, R], /, *args: P.args, **kwargs: P.kwargs) ->
     return step(*args, **kwargs)
 
 
-# What the steps load once per process and keep (the models and the lexicon), in the order they first need
-# them; a caller with time to spare (the command, while Prefect's API boots) may load them ahead.
-MODEL_LOADERS: tuple[Callable[[], object], ...] = (japanese_nlp, english_nlp, jmdict)
+# What the steps build once per process and keep (the NFKC table of normalization, the models, the
+# lexicon), in the order they first need them; a caller with time to spare (the command, while Prefect's
+# API boots) may load them ahead.
+LOADED_ONCE: tuple[Callable[[], object], ...] = (nfkc_cluster_pattern, japanese_nlp, english_nlp, jmdict)
 
 
 # --- the steps ------------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def nfkc(text: MappedText) -> MappedText:
     """NFKC, applied to each character cluster that changes; every output character maps to its cluster."""
     if unicodedata.is_normalized("NFKC", text.text):
         return text
-    return text.sub(_nfkc_cluster_re(), _nfkc_match)
+    return text.sub(nfkc_cluster_pattern(), _nfkc_match)
 
 
 _SPACE_NEXT_TOJAPANESE_SCRIPT_RE = re.compile(f"(?<=[{JAPANESE_SCRIPT_CLASS}]) +| +(?=[{JAPANESE_SCRIPT_CLASS}])")
@@ -78,7 +78,7 @@ _CLUSTER_EXTENDERS = (
 
 
 @functools.cache
-def _nfkc_cluster_re() -> re.Pattern[str]:
+def nfkc_cluster_pattern() -> re.Pattern[str]:
     """A pattern for the clusters NFKC changes: a base character with combining marks, or any single
     character that is not NFKC-stable.  Built once (a scan of the BMP and plane 1) so normalization
     runs at regex speed even on a 500k-character document."""
