@@ -188,14 +188,16 @@ def run_statement(
     refresh: bool = False,
     limits: FetchLimits = DEFAULT_LIMITS,
 ) -> StatementOutcome:
-    """One statement of a run-all: its web sources fetched again (``refresh``; only changed bytes replace
-    the snapshot), skipped when its inputs are those its publication was made from (unless ``force``),
-    otherwise aligned and published (the flow :func:`align_statement`).  A :class:`TaiyakuError` is raised."""
+    """One statement of a run-all that :func:`align_all_statements` found to run: its web sources fetched
+    again (``refresh``; only changed bytes replace the snapshot) and then skipped if its inputs are those
+    its publication was made from (unless ``force``), otherwise aligned and published (the flow
+    :func:`align_statement`).  A :class:`TaiyakuError` is raised.  Without ``refresh``, the run-all has
+    compared the inputs already, before making this statement's task."""
     statement = load_statement(statement_dir)
     if refresh and _has_web_source(statement):
         snapshots.refresh_statement(statement, limits=limits)
         statement = load_statement(statement_dir)
-    if not force:
+    if refresh and not force:
         current, reason = pipeline.publication_status(statement, aligned_root)
         if current:
             return StatementOutcome(statement.id, skipped=reason)
