@@ -161,12 +161,14 @@ def apply_finding_decisions(
 ) -> ReviewedFindings:
     """terms, then the reviewer's decisions: dismissed findings are taken out of the findings (so they no
     longer count for "needs review"), accepted ones stay; both are kept for the report."""
+    with_findings = {finding.bead_id for finding in findings}  # a decision names a finding by its bead's text
     texts = {
         bead.id: (
             join_segments([aligned.ja[i] for i in bead.ja], "ja"),
             join_segments([aligned.en[i] for i in bead.en], "en"),
         )
         for bead in aligned.alignment.beads
+        if bead.id in with_findings
     }
     return ReviewedFindings(*apply_decisions(findings, texts, decisions))
 
