@@ -190,8 +190,10 @@ class Workbench:
             beads.append(BeadState(ja, en, record.score, flags, published_findings.get(record.id, [])))
         self.beads = beads
         self._owner_cache: tuple[list[int], list[int]] | None = None
-        # The aligner's lexicon and models load on first use: here, not in the reviewer's first action.
-        align_with_corrections(self.ja[:3], self.en[:3], [], glossary=self.glossary)
+        # What the steps load on first use (the aligner's lexicon among them): here, not in the reviewer's
+        # first action.
+        for load in pipeline.LOADED_ONCE:
+            load()
         self._corrections_bytes = b""
         self._apply_file(read_existing(self.corrections_path))
 
