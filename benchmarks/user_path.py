@@ -131,11 +131,10 @@ def _run_cli(case: Case, out_dir: Path, prefect_home: Path, api_url: str | None 
     env.pop("PREFECT_API_URL", None)  # the command's own ephemeral API, as a user runs it
     if api_url is not None:
         env.update(PREFECT_API_URL=api_url, NO_PROXY="127.0.0.1,localhost", no_proxy="127.0.0.1,localhost")
-        command = [str(TAIYAKU), "align", "--ja", str(case.ja), "--en", str(case.en), "--out", str(out_dir)]
-        seconds, cpu_seconds, peak_mib, _, _ = _run_child(command, env, prefect_home.parent)
-        return ChildRun(seconds, cpu_seconds, peak_mib, {})
     command = [str(TAIYAKU), "align", "--ja", str(case.ja), "--en", str(case.en), "--out", str(out_dir)]
     seconds, cpu_seconds, peak_mib, _, api_mib = _run_child(command, env, prefect_home.parent)
+    if api_url is not None:  # only the wall and CPU time are reported here; the command starts no API process
+        return ChildRun(seconds, cpu_seconds, peak_mib, {})
     return ChildRun(seconds, cpu_seconds, peak_mib, _task_seconds(prefect_home), api_peak_mib=api_mib)
 
 
