@@ -38,6 +38,35 @@ _DEFAULTS = {
     "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
 }
 
+# Settings of the command's own API only (the child of start_ephemeral_api).  That API serves one command's
+# flow runs and is gone when the command ends, so two start-up jobs of a long-running server are left to the
+# server a user runs on the same database (``prefect server start`` does both when it starts):
+# * automations: the triggers and actions services (0.4 s of the API's start-up, before it answers);
+# * registering Prefect's block types in the database, and the check before it of whether they changed
+#   since the last registration: that check imports every installed Prefect collection, prefect-dask and
+#   Dask with it (0.5 s).  The flows use no blocks.
+_TRIGGERS = ("PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED",)
+# Every name Prefect reads the two block-registration settings by: a user who set any one decides both.
+_BLOCK_REGISTRATION = (
+    "PREFECT_SERVER_REGISTER_BLOCKS_ON_START",
+    "PREFECT_API_BLOCKS_REGISTER_ON_START",
+    "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION",
+    "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION",
+)
+# setting → (its value, the names whose being set by the user leaves the setting to Prefect)
+_API_DEFAULTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": ("false", _TRIGGERS),
+    "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": ("false", _BLOCK_REGISTRATION),
+    "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": ("false", _BLOCK_REGISTRATION),
+}
+
+
+def api_environment(user_set: frozenset[str] = _USER_SET) -> dict[str, str]:
+    """The environment of the command's API process: this process's, with :data:`_API_DEFAULTS` where the
+    user (``user_set``: the ``PREFECT_`` variables set before taiyaku started) has not decided."""
+    defaults = {name: value for name, (value, names) in _API_DEFAULTS.items() if user_set.isdisjoint(names)}
+    return os.environ | defaults
+
 
 def configure_prefect(*, console_level: str | None = None, logging_level: str | None = None) -> None:
     """Set taiyaku's Prefect settings; must run before Prefect is imported (this module runs it with the
@@ -157,7 +186,7 @@ def start_ephemeral_api() -> EphemeralApi | None:
     fds = (listener.fileno(), ready_write)
     command = [sys.executable, "-m", "flows.api_server", *(str(fd) for fd in fds), str(os.getpid())]
     # Its standard input: a pipe only this process holds the other end of (end of file: this process ended).
-    process = subprocess.Popen(command, pass_fds=fds, stdin=subprocess.PIPE)
+    process = subprocess.Popen(command, pass_fds=fds, stdin=subprocess.PIPE, env=api_environment())
     listener.close()
     os.close(ready_write)
     # Stopped at exit, after Prefect's own exit handlers (registered later) have sent their last logs and

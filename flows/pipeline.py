@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import html
+import importlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -61,14 +62,23 @@ STEP_TASKS: dict[Callable[..., Any], Task[..., Any]] = {
 }
 
 
+# What Prefect imports on the first flow run of a process: its flow and task engines, the flow call's graph
+# tracker, and FastAPI's encoder, which serializes the flow's parameters for the API (0.3 s).
+_FIRST_FLOW_RUN_IMPORTS = (
+    "prefect.flow_engine",
+    "prefect.task_engine",
+    "prefect.utilities.visualization",
+    "fastapi.encoders",
+)
+
+
 def load_ahead(ready: Callable[[], bool], *, aligns: bool) -> None:
-    """Load what this process's first flow run loads, while waiting for Prefect's API to start: Prefect's
-    flow and task engines (imported on the first flow run) and, for a command that aligns, what the steps
+    """Load what this process's first flow run loads, while waiting for Prefect's API to start: what Prefect
+    imports then (:data:`_FIRST_FLOW_RUN_IMPORTS`) and, for a command that aligns, what the steps
     build once per process (:data:`taiyaku.pipeline.LOADED_ONCE`: the NFKC table, the models, the lexicon),
     for as long as ``ready()`` is false.  What is not loaded here loads in its step, as without this."""
-    import prefect.flow_engine
-    import prefect.task_engine  # noqa: F401  (imported for their side effect: loaded once)
-
+    for module in _FIRST_FLOW_RUN_IMPORTS:
+        importlib.import_module(module)
     for load in pipeline.LOADED_ONCE if aligns else ():
         if ready():
             return
