@@ -124,8 +124,8 @@ class EphemeralApi:
         Heartbeats let a server notice that a run's process died (they stop while the run is still
         Running); this API ends with the command, so it can never see them stop, and stopping the
         heartbeat thread added up to a second (its sleep step) to the end of every flow run.  A server of
-        the user's (``PREFECT_API_URL``) gets its heartbeats as usual.  Enter after :meth:`wait` (it imports
-        Prefect).
+        the user's (``PREFECT_API_URL``) gets its heartbeats as usual.  Entered while the API boots: building
+        the settings takes 0.2 s.
         """
         from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 

@@ -18,6 +18,7 @@ still has to report its crashed flow run to this API.
 
 from __future__ import annotations
 
+import http.client
 import os
 import select
 import signal
@@ -58,6 +59,7 @@ def serve(listen_fd: int, ready_fd: int, parent_pid: int) -> int:
         if not thread.is_alive():
             return 1  # uvicorn could not start (its error is on stderr) or stopped: the parent sees EOF
         if not ready and server.started:
+            _first_request(listener.getsockname())
             os.write(ready_fd, b"ready\n")
             os.close(ready_fd)
             ready = True
@@ -67,6 +69,18 @@ def serve(listen_fd: int, ready_fd: int, parent_pid: int) -> int:
     server.should_exit = True
     thread.join(SHUTDOWN_SECONDS)
     return 0
+
+
+def _first_request(address: tuple[str, int]) -> None:
+    """Ask the API for its version (the command's first request) before the command may: FastAPI builds
+    the routes of Prefect's API on the first request (0.3 s), and this way it builds them while the command
+    may still be loading its models, instead of while the command waits for an answer."""
+    connection = http.client.HTTPConnection(*address, timeout=SHUTDOWN_SECONDS)
+    try:
+        connection.request("GET", "/api/admin/version")
+        connection.getresponse().read()
+    finally:
+        connection.close()
 
 
 def _wait_until_quiet(server: Any) -> None:

@@ -707,9 +707,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         api = None
         if args.handler in (cmd_align, cmd_run, cmd_run_all, cmd_add, cmd_eval, cmd_serve):
             api = start_ephemeral_api()  # a child process that ends with this one, even after kill -9
+        with api.run_settings() if api is not None else contextlib.nullcontext():
             if api is not None:
                 _prepare_while_api_starts(api, aligns=args.handler is not cmd_serve)
-        with api.run_settings() if api is not None else contextlib.nullcontext():
             return int(args.handler(args))
     except TaiyakuError as exc:
         print(f"taiyaku: error: {exc}", file=sys.stderr)
