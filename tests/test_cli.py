@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from support.paths import STATEMENT_DIR
 
+from taiyaku import __version__
 from taiyaku.cli import main
 
 pytestmark = pytest.mark.integration  # runs the command as users do, through Prefect
@@ -86,6 +87,17 @@ def test_installed_command_exits_non_zero_with_one_line(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "taiyaku: error:" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "stdout"), [(["--version"], 0, f"taiyaku {__version__}\n"), (["align", "--bogus"], 2, "")]
+)
+def test_the_command_exits_with_argparses_status_and_its_output(args: list[str], status: int, stdout: str) -> None:
+    # The command ends without the interpreter's teardown (taiyaku.cli.run): what argparse printed and the
+    # status it exits with still arrive.
+    result = subprocess.run([sys.executable, "-m", "taiyaku.cli", *args], capture_output=True, text=True, check=False)
+    assert (result.returncode, result.stdout) == (status, stdout)
+    assert result.stderr.startswith("usage: taiyaku") if status else result.stderr == ""
 
 
 def test_help_lists_every_command() -> None:
