@@ -12,6 +12,7 @@ as much as the rules) and give the sentences' character spans, as ``doc.sents`` 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from bisect import bisect_right
@@ -40,27 +41,52 @@ class _Token(NamedTuple):
     is_space: bool
 
 
-def _tokens(doc: Doc) -> list[_Token]:
-    # From the Doc's attribute array: iterating the Doc makes a Token object per token, 3x slower.
-    text = doc.text
-    tag_names: dict[int, str] = {}
-    tokens = []
-    for i, (idx, length, space, is_space, tag) in enumerate(doc.to_array([IDX, LENGTH, SPACY, IS_SPACE, TAG]).tolist()):
-        tag_ = tag_names.get(tag)
-        if tag_ is None:
-            tag_ = tag_names[tag] = doc.vocab.strings[tag]
-        tokens.append(_Token(i, text[idx : idx + length], tag_, idx, " " if space else "", bool(is_space)))
-    return tokens
+# _Token(*fields) without the Python-level __new__ of a NamedTuple: a paragraph has hundreds of tokens.
+_make_token = functools.partial(tuple.__new__, _Token)
+
+
+def _tokens(doc: Doc, text: str) -> list[_Token]:
+    """The tokens of ``doc``, whose text is ``text`` (spaCy joins ``doc.text`` from Token objects at every
+    call), read from the Doc's attribute array: iterating the Doc makes a Token object per token, 3x
+    slower."""
+    idxs, lengths, spaces, is_spaces, tags = doc.to_array([IDX, LENGTH, SPACY, IS_SPACE, TAG]).T.tolist()
+    tag_names = {tag: doc.vocab.strings[tag] for tag in set(tags)}
+    return list(
+        map(
+            _make_token,
+            zip(
+                range(len(idxs)),
+                [text[idx : idx + length] for idx, length in zip(idxs, lengths, strict=True)],
+                [tag_names[tag] for tag in tags],
+                idxs,
+                [" " if space else "" for space in spaces],
+                [bool(is_space) for is_space in is_spaces],
+                strict=True,
+            ),
+        )
+    )
 
 
 def _tagged_tokens(tagged: TaggedWords) -> list[_Token]:
     """The tokens of ``Doc(vocab, words=..., spaces=..., tags=...)`` without the Doc."""
-    tokens = []
-    idx = 0
-    for i, (word, space, tag) in enumerate(zip(tagged.words, tagged.spaces, tagged.tags, strict=True)):
-        tokens.append(_Token(i, word, tag, idx, " " if space else "", word.isspace()))
-        idx += len(word) + (1 if space else 0)
-    return tokens
+    whitespace = [" " if space else "" for space in tagged.spaces]
+    idxs = itertools.accumulate(
+        (len(word) + len(ws) for word, ws in zip(tagged.words, whitespace, strict=True)), initial=0
+    )
+    return list(
+        map(
+            _make_token,
+            zip(
+                range(len(tagged.words)),
+                tagged.words,
+                tagged.tags,
+                idxs,
+                whitespace,
+                [word.isspace() for word in tagged.words],
+                strict=False,  # idxs has one more: the end of the text
+            ),
+        )
+    )
 
 
 def _sentence_spans(tokens: Sequence[_Token], starts: list[bool]) -> list[tuple[int, int]]:
@@ -84,8 +110,7 @@ def japanese_sentence_spans(text: str) -> list[tuple[int, int]]:
 def english_sentence_spans(text: str) -> list[tuple[int, int]]:
     """The character spans of the sentences of an English paragraph: ``doc.sents`` after
     :func:`en_sentence_boundaries`."""
-    doc = english_tokens(text)
-    tokens = _tokens(doc)
+    tokens = _tokens(english_tokens(text), text)
     return _sentence_spans(tokens, _en_sentence_starts(tokens, text)) if tokens else []
 
 
@@ -161,7 +186,8 @@ def ja_sentence_boundaries(doc: Doc) -> Doc:
     emoticon (a kaomoji, （笑）, a run of w) ends a sentence when a new clause follows it and stays with the
     sentence it closes."""
     if len(doc):
-        _set_sentence_starts(doc, _ja_sentence_starts(_tokens(doc), doc.text))
+        text = doc.text
+        _set_sentence_starts(doc, _ja_sentence_starts(_tokens(doc, text), text))
     return doc
 
 
@@ -377,7 +403,8 @@ def en_sentence_boundaries(doc: Doc) -> Doc:
     abbreviations, initials ("J. R. R. Tolkien"), numbered references ("No. 5") and before lower-case
     continuations ("e.g. soldiers"); a line break always ends a sentence."""
     if len(doc):
-        _set_sentence_starts(doc, _en_sentence_starts(_tokens(doc), doc.text))
+        text = doc.text
+        _set_sentence_starts(doc, _en_sentence_starts(_tokens(doc, text), text))
     return doc
 
 

@@ -234,7 +234,7 @@ def _doc_view(doc: Doc) -> list[_Token]:
 @pytest.mark.parametrize("text", _JAPANESE_PARAGRAPHS + _ENGLISH_PARAGRAPHS)
 def test_tokens_read_without_token_objects_are_the_docs_tokens(text: str) -> None:
     for doc in (japanese_tokens(text), english_tokens(text)):
-        assert _tokens(doc) == _doc_view(doc)
+        assert _tokens(doc, text) == _doc_view(doc)
     assert _tagged_tokens(japanese_sentence_tokens(text)) == _doc_view(japanese_tokens(text))
 
 
@@ -247,7 +247,7 @@ def test_emoticon_tokens_are_those_of_spacys_expanded_char_span(text: str) -> No
             for token in doc.char_span(start, end, alignment_mode="expand") or []:
                 expected[token.i] = True
         assert any(expected)
-        assert _emoticon_tokens(_tokens(doc), text) == expected
+        assert _emoticon_tokens(_tokens(doc, text), text) == expected
 
 
 @pytest.mark.parametrize("text", _JAPANESE_PARAGRAPHS)
