@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from bisect import bisect_right
 from collections.abc import Iterator
 from typing import Any, NamedTuple, cast
@@ -161,6 +162,7 @@ def japanese_sentence_tokens(text: str) -> TaggedWords:
 
 
 _GAP_TAG = "空白"
+_WHITE_SPACE = re.compile(r"\s")  # what str.isspace() and str.split() take for white space
 
 
 def _align_whitespace(surfaces: list[str], tags: list[str], text: str) -> TaggedWords:
@@ -171,6 +173,10 @@ def _align_whitespace(surfaces: list[str], tags: list[str], text: str) -> Tagged
     The same result, without the copy of the rest of the text spaCy makes at every word (quadratic in a
     long paragraph).
     """
+    if _WHITE_SPACE.search(text) is None and "".join(surfaces) == text:
+        # No white space to align (most Japanese paragraphs): the morphemes are the words, none followed by
+        # a space, as the loop below would find them.
+        return TaggedWords(surfaces, [False] * len(surfaces), tags)
     if "".join("".join(surfaces).split()) != "".join(text.split()):
         raise ValueError(f"Sudachi's morphemes do not spell the text {text[:40]!r}...")
     aligned = TaggedWords([], [], [])
