@@ -30,8 +30,9 @@ from taiyaku.text.script import is_japanese_char
 
 
 class _Token(NamedTuple):
-    """What the boundary rules read of a token, read out of the Doc once (:func:`_tokens`): spaCy makes a
-    new Token object at every ``doc[i]``, and the rules look at each token several times."""
+    """What the boundary rules read of a token, read once out of the Doc (:func:`_tokens`) or the tokenizer's
+    words (:func:`_tagged_tokens`): spaCy makes a new Token object at every ``doc[i]``, and the rules look
+    at each token several times."""
 
     i: int
     text: str
