@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from bisect import bisect_right
 from collections.abc import Iterator
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import spacy
-from spacy.lang.ja import DetailedToken, get_dtokens_and_spaces
 from spacy.language import Language
 from spacy.tokens import Doc
 from sudachipy import Morpheme, SplitMode
@@ -126,32 +126,85 @@ def japanese_tokens(text: str) -> Doc:
     return doc
 
 
-def japanese_sentence_tokens(text: str) -> Doc:
+class TaggedWords(NamedTuple):
+    """Tokens as spaCy's ``Doc(vocab, words=..., spaces=..., tags=...)`` takes them."""
+
+    words: list[str]
+    spaces: list[bool]  # a single space follows the word (spaCy's ``whitespace_``)
+    tags: list[str]
+
+
+def japanese_sentence_tokens(text: str) -> TaggedWords:
     """The tokens of :func:`japanese_tokens` (same text, spacing and offsets) with their part-of-speech tag
     only: what sentence splitting reads.
 
     spaCy's Japanese tokenizer also fills every token's lemma, normalized form, reading, morphology and
-    split-mode A/B sub-tokens, which cost 60 % of its time and only the term matcher reads; this builds the
-    Doc from SudachiPy's morphemes with spaCy's own whitespace alignment, 2.4x faster on a book.
+    split-mode A/B sub-tokens, which cost 60 % of its time and only the term matcher reads; this takes
+    SudachiPy's morphemes with spaCy's whitespace alignment (:func:`_align_whitespace`) and builds no Doc
+    (a Doc's vocabulary lookups and Token objects cost as much again).
     """
-    nlp = japanese_nlp()
-    tokenizer = cast(Any, nlp.tokenizer).tokenizer
-    words: list[str] = []
-    spaces: list[bool] = []
-    tags: list[str] = []
+    tokenizer = cast(Any, japanese_nlp().tokenizer).tokenizer
+    tokens = TaggedWords([], [], [])
     for piece in sudachi_pieces(text):
-        # As spaCy's JapaneseTokenizer, empty morphemes dropped; spaCy's alignment below rebuilds the white
-        # space between words from the text itself.
-        detailed = [
-            DetailedToken(morpheme.surface(), _pos_tag(morpheme), "", "", "", "", None)
-            for morpheme in tokenizer.tokenize(piece)
-            if morpheme.surface()
-        ]
-        aligned, piece_spaces = get_dtokens_and_spaces(detailed, piece)  # type: ignore[no-untyped-call]
-        words.extend(token.surface for token in aligned)
-        tags.extend(token.tag for token in aligned)
-        spaces.extend(piece_spaces)
-    return Doc(nlp.vocab, words=words, spaces=spaces, tags=tags)
+        # As spaCy's JapaneseTokenizer, empty morphemes dropped.
+        surfaces: list[str] = []
+        tags: list[str] = []
+        for morpheme in tokenizer.tokenize(piece):
+            surface = morpheme.surface()
+            if surface:
+                surfaces.append(surface)
+                tags.append(_pos_tag(morpheme))
+        aligned = _align_whitespace(surfaces, tags, piece)
+        tokens.words.extend(aligned.words)
+        tokens.spaces.extend(aligned.spaces)
+        tokens.tags.extend(aligned.tags)
+    return tokens
+
+
+_GAP_TAG = "空白"
+_WHITE_SPACE = re.compile(r"\s")  # what str.isspace() and str.split() take for white space
+
+
+def _align_whitespace(surfaces: list[str], tags: list[str], text: str) -> TaggedWords:
+    """spaCy's ``get_dtokens_and_spaces`` (spacy.lang.ja) on surfaces and tags: white-space morphemes
+    dropped, a single space after a word made the word's ``whitespace_``, any other white space between
+    words (and after the last) a token of its own tagged 空白.
+
+    The same result, without the copy of the rest of the text spaCy makes at every word (quadratic in a
+    long paragraph).
+    """
+    if _WHITE_SPACE.search(text) is None and "".join(surfaces) == text:
+        # No white space to align (most Japanese paragraphs): the morphemes are the words, none followed by
+        # a space, as the loop below would find them.
+        return TaggedWords(surfaces, [False] * len(surfaces), tags)
+    if "".join("".join(surfaces).split()) != "".join(text.split()):
+        raise ValueError(f"Sudachi's morphemes do not spell the text {text[:40]!r}...")
+    aligned = TaggedWords([], [], [])
+    if not surfaces:
+        return aligned
+    if all(surface.isspace() for surface in surfaces):
+        return TaggedWords([text], [False], [_GAP_TAG])
+    position = 0
+    for k, surface in enumerate(surfaces):
+        if surface.isspace():
+            continue
+        start = text.index(surface, position)
+        if start > position:
+            aligned.words.append(text[position:start])
+            aligned.spaces.append(False)
+            aligned.tags.append(_GAP_TAG)
+        aligned.words.append(surface)
+        aligned.tags.append(tags[k])
+        position = start + len(surface)
+        followed_by_space = k + 1 < len(surfaces) and surfaces[k + 1] == " "
+        aligned.spaces.append(followed_by_space)
+        if followed_by_space:
+            position += 1
+    if position < len(text):
+        aligned.words.append(text[position:])
+        aligned.spaces.append(False)
+        aligned.tags.append(_GAP_TAG)
+    return aligned
 
 
 def _pos_tag(morpheme: Morpheme) -> str:

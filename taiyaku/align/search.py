@@ -144,16 +144,23 @@ class BeadCoster:
         )
 
     def _shared(self, r: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
-        """Evidence between Japanese sentences r and English sentences [start, end) (elementwise)."""
+        """Evidence between Japanese sentences r and English sentences [start, end), elementwise over their
+        broadcast (in a block of lattice rows, ``r`` is one column: its rows' lookups are not repeated per
+        cell)."""
         width = self.row_width[r]
         a = np.clip(start - self.row_lo[r], 0, width)
         b = np.clip(end - self.row_lo[r], 0, width)
         offset = self.row_offset[r]
         return self.row_prefix[offset + b] - self.row_prefix[offset + a]
 
-    def cost(self, a: int, b: int, i: np.ndarray, js: np.ndarray) -> np.ndarray:
+    def cost(
+        self, a: int, b: int, i: np.ndarray, js: np.ndarray, shared_by_row: dict[int, np.ndarray] | None = None
+    ) -> np.ndarray:
         """Cost of the bead of type (a, b) ending at lattice cell (i, js), elementwise over the broadcast
-        of ``i`` and ``js`` (every cell must have i >= a and js >= b)."""
+        of ``i`` and ``js`` (every cell must have i >= a and js >= b).
+
+        ``shared_by_row``: the evidence between Japanese sentence i - d and English sentences [js - b, js)
+        per d, where known (beads of one b and different a share them); missing ones are added to it."""
         p = self.params
         ja, en = self.ja, self.en
         shape = np.broadcast_shapes(np.shape(i), np.shape(js))
@@ -170,9 +177,12 @@ class BeadCoster:
         variance = p.length_sigma**2 + p.length_noise / (1.0 + (le + expected) / 2.0)
         z2 = np.log((le + 1.0) / (expected + 1.0)) ** 2 / variance
         cost = base + p.length_weight * 0.5 * (z2 + np.log(variance / p.length_sigma**2))
+        shared_by_row = {} if shared_by_row is None else shared_by_row
         shared = np.zeros(shape)
-        for r in range(a):
-            shared += self._shared(np.broadcast_to(i - a + r, shape), j0, js)
+        for back in range(a, 0, -1):
+            if back not in shared_by_row:
+                shared_by_row[back] = self._shared(i - back, j0, js)
+            shared += shared_by_row[back]
         total = (ja.total_prefix[i] - ja.total_prefix[i - a]) + (en.total_prefix[js] - en.total_prefix[j0])
         coverage = (shared + p.lexical_prior * p.lexical_prior_mass) / (total + p.lexical_prior_mass)
         cost = cost + p.lexical_weight * (1.0 - np.minimum(coverage, 1.0)) * (a + b) / 2.0
@@ -196,11 +206,14 @@ class BeadCoster:
         width = int((hi[first:stop] - lo[first:stop]).max())
         js = lo[first:stop, None] + np.arange(width)[None, :]
         out = np.empty((len(BEAD_TYPES), stop - first, width))
+        # The evidence between one Japanese sentence and b English sentences, per b, is the same in every
+        # bead type with that b (in the cells of this block those beads can end in).
+        shared_by_row: dict[int, dict[int, np.ndarray]] = {}
         for t, (a, b) in enumerate(BEAD_TYPES):
             if a > n or b > m:
                 out[t] = np.inf  # no bead of this type fits in the documents
             else:
-                out[t] = self.cost(a, b, np.clip(rows, a, n), np.clip(js, b, m))
+                out[t] = self.cost(a, b, np.clip(rows, a, n), np.clip(js, b, m), shared_by_row.setdefault(b, {}))
         return out
 
 

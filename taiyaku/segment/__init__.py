@@ -1,9 +1,10 @@
 """Stage 3, segment: split blocks into sentences (segments), keeping each sentence's span in the decoded source.
 
-Japanese runs through GiNZA's Sudachi tokenizer only (:func:`taiyaku.nlp.japanese_sentence_tokens`) followed by
-:func:`~.boundaries.ja_sentence_boundaries`; English through spaCy's rule-based tokenizer followed by
-:func:`~.boundaries.en_sentence_boundaries`.  A paragraph of any length is accepted: a Japanese one longer
-than Sudachi's input limit is tokenized in pieces, and the boundary component sees the whole paragraph.
+Japanese runs through GiNZA's Sudachi tokenizer only (:func:`taiyaku.nlp.japanese_sentence_tokens`) and the
+rules of :func:`~.boundaries.ja_sentence_boundaries`; English through spaCy's rule-based tokenizer and the
+rules of :func:`~.boundaries.en_sentence_boundaries` (:func:`~.boundaries.japanese_sentence_spans`,
+:func:`~.boundaries.english_sentence_spans`).  A paragraph of any length is accepted: a Japanese one longer
+than Sudachi's input limit is tokenized in pieces, and the boundary rules see the whole paragraph.
 
 Headings and list items are never split: a block of those kinds is one segment.  A line break inside a
 paragraph block is a hard boundary (a line without closing punctuation that sits above a paragraph is a
@@ -15,8 +16,7 @@ from __future__ import annotations
 import re
 
 from taiyaku.model import Block, BlockKind, Lang, Segment
-from taiyaku.nlp import english_tokens, japanese_sentence_tokens
-from taiyaku.segment.boundaries import en_sentence_boundaries, ja_sentence_boundaries
+from taiyaku.segment.boundaries import english_sentence_spans, japanese_sentence_spans
 from taiyaku.textmap import MappedText
 
 _SPACE_RUN = re.compile(r"\s+")
@@ -31,13 +31,11 @@ def segment(blocks: list[Block], lang: Lang) -> list[Segment]:
     # The tokenizers are called directly, not through nlp.pipe: Sudachi's input limit (japanese_tokens) and
     # spaCy's max_length (a safeguard for parsers, which these pipelines do not have) must not refuse a
     # long paragraph.
-    tokenize = japanese_sentence_tokens if lang == "ja" else english_tokens
-    mark_sentences = ja_sentence_boundaries if lang == "ja" else en_sentence_boundaries
+    sentence_spans = japanese_sentence_spans if lang == "ja" else english_sentence_spans
     segments: list[Segment] = []
     for block in blocks:
         if block.kind == BlockKind.PARAGRAPH:
-            doc = mark_sentences(tokenize(block.text.text))
-            pieces = [block.text[sent.start_char : sent.end_char] for sent in doc.sents]
+            pieces = [block.text[start:end] for start, end in sentence_spans(block.text.text)]
         else:
             pieces = [block.text]
         for piece in pieces:

@@ -5,28 +5,34 @@ forms), never inside （）『』, inside 「」 only between whole quoted sente
 items are split off.  ``en_sentence_boundaries`` runs on spaCy's rule tokenizer: a sentence ends at . ! ?
 unless the token is an abbreviation, an initial, a decimal or a numbered reference ("No. 5").
 Both are registered with spaCy (``nlp.add_pipe("ja_sentence_boundaries")``) and are plain Doc → Doc
-functions, which is how :func:`taiyaku.segment.segment` calls them.
+functions.  :func:`taiyaku.segment.segment` calls their rules without a Doc: :func:`japanese_sentence_spans`
+and :func:`english_sentence_spans` read the tokens straight from the tokenizers (a Doc's Token objects cost
+as much as the rules) and give the sentences' character spans, as ``doc.sents`` would.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, cast
 
 import numpy as np
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START, SPACY, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from taiyaku.nlp import TaggedWords, english_tokens, japanese_sentence_tokens
 from taiyaku.text.informal import emoticon_spans
 from taiyaku.text.script import is_japanese_char
 
 
 class _Token(NamedTuple):
-    """What the boundary rules read of a token, read out of the Doc once (:func:`_tokens`): spaCy makes a
-    new Token object at every ``doc[i]``, and the rules look at each token several times."""
+    """What the boundary rules read of a token, read once out of the Doc (:func:`_tokens`) or the tokenizer's
+    words (:func:`_tagged_tokens`): spaCy makes a new Token object at every ``doc[i]``, and the rules look
+    at each token several times."""
 
     i: int
     text: str
@@ -36,8 +42,77 @@ class _Token(NamedTuple):
     is_space: bool
 
 
-def _tokens(doc: Doc) -> list[_Token]:
-    return [_Token(t.i, t.text, t.tag_, t.idx, t.whitespace_, t.is_space) for t in doc]
+# _Token(*fields) without the Python-level __new__ of a NamedTuple: a paragraph has hundreds of tokens.
+_make_token = functools.partial(tuple.__new__, _Token)
+
+
+def _tokens(doc: Doc, text: str) -> list[_Token]:
+    """The tokens of ``doc``, whose text is ``text`` (spaCy joins ``doc.text`` from Token objects at every
+    call), read from the Doc's attribute array: iterating the Doc makes a Token object per token, 3x
+    slower."""
+    idxs, lengths, spaces, is_spaces, tags = doc.to_array([IDX, LENGTH, SPACY, IS_SPACE, TAG]).T.tolist()
+    tag_names = {tag: doc.vocab.strings[tag] for tag in set(tags)}
+    return list(
+        map(
+            _make_token,
+            zip(
+                range(len(idxs)),
+                [text[idx : idx + length] for idx, length in zip(idxs, lengths, strict=True)],
+                [tag_names[tag] for tag in tags],
+                idxs,
+                [" " if space else "" for space in spaces],
+                [bool(is_space) for is_space in is_spaces],
+                strict=True,
+            ),
+        )
+    )
+
+
+def _tagged_tokens(tagged: TaggedWords) -> list[_Token]:
+    """The tokens of ``Doc(vocab, words=..., spaces=..., tags=...)`` without the Doc."""
+    whitespace = [" " if space else "" for space in tagged.spaces]
+    idxs = itertools.accumulate(
+        (len(word) + len(ws) for word, ws in zip(tagged.words, whitespace, strict=True)), initial=0
+    )
+    return list(
+        map(
+            _make_token,
+            zip(
+                range(len(tagged.words)),
+                tagged.words,
+                tagged.tags,
+                idxs,
+                whitespace,
+                [word.isspace() for word in tagged.words],
+                strict=False,  # idxs has one more: the end of the text
+            ),
+        )
+    )
+
+
+def _sentence_spans(tokens: Sequence[_Token], starts: list[bool]) -> list[tuple[int, int]]:
+    """The ``[start, end)`` character spans of the sentences ``starts`` marks, as ``doc.sents`` gives them
+    (a sentence ends with its last token's text, not the white space after it)."""
+    first_tokens = [k for k, start in enumerate(starts) if start]
+    spans = []
+    for first, end in zip(first_tokens, [*first_tokens[1:], len(tokens)], strict=True):
+        last = tokens[end - 1]
+        spans.append((tokens[first].idx, last.idx + len(last.text)))
+    return spans
+
+
+def japanese_sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The character spans of the sentences of a Japanese paragraph: ``doc.sents`` after
+    :func:`ja_sentence_boundaries`, from the tokenizer's words."""
+    tokens = _tagged_tokens(japanese_sentence_tokens(text))
+    return _sentence_spans(tokens, _ja_sentence_starts(tokens, text)) if tokens else []
+
+
+def english_sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The character spans of the sentences of an English paragraph: ``doc.sents`` after
+    :func:`en_sentence_boundaries`."""
+    tokens = _tokens(english_tokens(text), text)
+    return _sentence_spans(tokens, _en_sentence_starts(tokens, text)) if tokens else []
 
 
 # --- Japanese -------------------------------------------------------------------------------------------
@@ -111,17 +186,21 @@ def ja_sentence_boundaries(doc: Doc) -> Doc:
     Informal text: ！/？ continued by a quotative particle (「…のかよ！って思った」) is no boundary; an
     emoticon (a kaomoji, （笑）, a run of w) ends a sentence when a new clause follows it and stays with the
     sentence it closes."""
-    if not len(doc):
-        return doc
-    tokens = _tokens(doc)
-    doc_text = doc.text  # spaCy joins it from the tokens at every call: once
+    if len(doc):
+        text = doc.text
+        _set_sentence_starts(doc, _ja_sentence_starts(_tokens(doc, text), text))
+    return doc
+
+
+def _ja_sentence_starts(tokens: Sequence[_Token], doc_text: str) -> list[bool]:
+    """Which of the (at least one) tokens start a sentence: the rules of :func:`ja_sentence_boundaries`."""
     depths = _matched_bracket_depths(tokens)
     non_speech_depths = _matched_bracket_depths(tokens, skip_speech_quotes=True)
-    emoticon = _emoticon_tokens(doc, doc_text)
-    starts = [False] * len(doc)
+    emoticon = _emoticon_tokens(tokens, doc_text)
+    n = len(tokens)
+    starts = [False] * n
     starts[0] = True
     i = 0
-    n = len(doc)
     while i < n:
         text = tokens[i].text
         boundary_after = False
@@ -158,12 +237,11 @@ def ja_sentence_boundaries(doc: Doc) -> Doc:
         i += 1
     _split_run_in_items(tokens, starts, depths, _ja_item_break)
     _split_after_run_in_readings(doc_text, tokens, starts, depths)
-    for k in range(1, len(doc)):
+    for k in range(1, n):
         # A bullet or a reference mark inside a line starts an item or a note whose line break was lost.
         if depths[k] == 0 and tokens[k].text[0] in _JA_BULLETS:
             starts[k] = True
-    _set_sentence_starts(doc, starts)
-    return doc
+    return starts
 
 
 _JA_EXCLAMATIONS = frozenset("！？!?")
@@ -176,14 +254,24 @@ def _continues_quotation(token: _Token) -> bool:
     return token.text in _QUOTATIVE_PARTICLES and token.tag_.startswith("助詞")
 
 
-def _emoticon_tokens(doc: Doc, text: str) -> list[bool]:
-    """Which tokens are part of an emoticon (:func:`taiyaku.text.informal.emoticon_spans`)."""
-    marked = [False] * len(doc)
-    for start, end in emoticon_spans(text):
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is not None:
-            for token in span:
-                marked[token.i] = True
+def _emoticon_tokens(tokens: Sequence[_Token], text: str) -> list[bool]:
+    """Which tokens are part of an emoticon (:func:`taiyaku.text.informal.emoticon_spans`): the tokens of
+    ``doc.char_span(start, end, alignment_mode="expand")``, the tokens being the whole of ``text``."""
+    marked = [False] * len(tokens)
+    spans = emoticon_spans(text)
+    if not spans:
+        return marked
+    token_starts = [token.idx for token in tokens]
+    for start, end in spans:
+        # The token a character belongs to, white space after it included (spaCy's token_by_char).
+        first = bisect_right(token_starts, start) - 1
+        last = bisect_right(token_starts, end - 1) - 1
+        if first < 0 or last < 0:
+            continue
+        if start == tokens[first].idx + len(tokens[first].text):
+            first += 1  # "expand" does not count the white space after a token as the token
+        for k in range(first, last + 1):
+            marked[k] = True
     return marked
 
 
@@ -315,12 +403,16 @@ def en_sentence_boundaries(doc: Doc) -> Doc:
     """Sentence starts after . ! ? (with any closing quotes/brackets that follow them), except after
     abbreviations, initials ("J. R. R. Tolkien"), numbered references ("No. 5") and before lower-case
     continuations ("e.g. soldiers"); a line break always ends a sentence."""
-    if not len(doc):
-        return doc
-    n = len(doc)
-    tokens = _tokens(doc)
-    doc_text = doc.text  # spaCy joins it from the tokens at every call: once
-    emoticon = _emoticon_tokens(doc, doc_text)
+    if len(doc):
+        text = doc.text
+        _set_sentence_starts(doc, _en_sentence_starts(_tokens(doc, text), text))
+    return doc
+
+
+def _en_sentence_starts(tokens: Sequence[_Token], doc_text: str) -> list[bool]:
+    """Which of the (at least one) tokens start a sentence: the rules of :func:`en_sentence_boundaries`."""
+    n = len(tokens)
+    emoticon = _emoticon_tokens(tokens, doc_text)
     starts = [False] * n
     starts[0] = True
     i = 0
@@ -345,8 +437,7 @@ def en_sentence_boundaries(doc: Doc) -> Doc:
             starts[end + 1] = True
         i = end + 1
     _split_run_in_items(tokens, starts, [0] * n, _en_item_break)
-    _set_sentence_starts(doc, starts)
-    return doc
+    return starts
 
 
 # A capitalised pronoun or article right after an ordinary word, with no punctuation between, starts a new

@@ -26,23 +26,29 @@ JAPANESE_SCRIPT_CLASS = (
 JAPANESE_SCRIPT_RE = re.compile(f"[{JAPANESE_SCRIPT_CLASS}]")
 
 
+# Japanese letters: kana and kanji (not punctuation).
+_JAPANESE_LETTER_RE = re.compile(
+    "["
+    "\u3040-\u30ff"  # hiragana, katakana
+    "\u3400-\u4dbf"  # CJK extension A
+    "\u4e00-\u9fff"  # CJK unified ideographs
+    "\uf900-\ufaff"  # CJK compatibility ideographs
+    "\uff66-\uff9f"  # half-width katakana
+    "\u31f0-\u31ff"  # katakana phonetic extensions
+    "\u3005"  # 々
+    "]"
+)
+
+
 def is_japanese_char(ch: str) -> bool:
     """Whether ``ch`` is a Japanese letter: kana or kanji (not punctuation)."""
-    code = ord(ch)
-    return (
-        0x3040 <= code <= 0x30FF  # hiragana, katakana
-        or 0x3400 <= code <= 0x4DBF  # CJK extension A
-        or 0x4E00 <= code <= 0x9FFF  # CJK unified ideographs
-        or 0xF900 <= code <= 0xFAFF  # CJK compatibility ideographs
-        or 0xFF66 <= code <= 0xFF9F  # half-width katakana
-        or 0x31F0 <= code <= 0x31FF  # katakana phonetic extensions
-        or code == 0x3005  # 々
-    )
+    return _JAPANESE_LETTER_RE.match(ch) is not None
 
 
 def japanese_share(text: str) -> float:
     """Share of kana/kanji among the letters of ``text`` (0.0 for text without letters)."""
-    letters = [ch for ch in text if ch.isalpha()]
+    # Whole-text operations, not a test per character: a book has millions of them.
+    letters = "".join(filter(str.isalpha, text))
     if not letters:
         return 0.0
-    return sum(1 for ch in letters if is_japanese_char(ch)) / len(letters)
+    return (len(letters) - len(_JAPANESE_LETTER_RE.sub("", letters))) / len(letters)

@@ -6,8 +6,27 @@ import pytest
 from spacy.tokens import Doc
 
 from taiyaku.model import Block
-from taiyaku.nlp import SUDACHI_MAX_BYTES, english_nlp, japanese_sentence_tokens, japanese_tokens, sudachi_pieces
+from taiyaku.nlp import (
+    SUDACHI_MAX_BYTES,
+    english_nlp,
+    english_tokens,
+    japanese_nlp,
+    japanese_sentence_tokens,
+    japanese_tokens,
+    sudachi_pieces,
+)
 from taiyaku.segment import segment
+from taiyaku.segment.boundaries import (
+    _emoticon_tokens,
+    _tagged_tokens,
+    _Token,
+    _tokens,
+    en_sentence_boundaries,
+    english_sentence_spans,
+    ja_sentence_boundaries,
+    japanese_sentence_spans,
+)
+from taiyaku.text.informal import emoticon_spans
 from taiyaku.textmap import MappedText
 
 
@@ -157,19 +176,22 @@ def test_japanese_tokens_of_a_long_text_keep_text_tags_and_sub_tokens() -> None:
         "東京都の取組を評価した。",
         "ＩＣＴ　政策  について、\n\n  2014年 10月 に…（笑）　www",
         "全角　空白と half width  spaces\tと タブ。 ",
+        " 先頭に空白 。 一つ  二つ   三つ\t\t末尾 \n ",
+        "English words in a Japanese line: the U.S. and Japan 2014 .",
         "東京都の取組を評価した。\n" * 3000,  # past Sudachi's input limit: tokenized in pieces
         "あ" * 20000,  # no place to cut: pieces end mid-run
     ],
 )
 def test_sentence_tokens_are_the_tokenizers_tokens_with_their_tags(text: str) -> None:
-    # Sentence splitting reads a lighter Doc built from SudachiPy's morphemes: it must be the same tokens,
-    # tags, offsets and spacing as spaCy's Japanese tokenizer gives.
+    # Sentence splitting reads SudachiPy's morphemes aligned to the text by taiyaku (not spaCy's
+    # tokenizer): they must be the same tokens, tags, offsets and spacing as spaCy's Japanese tokenizer gives.
     def view(doc: Doc) -> list[tuple[str, str, int, str]]:
         return [(t.text, t.tag_, t.idx, t.whitespace_) for t in doc]
 
     light = japanese_sentence_tokens(text)
-    assert light.text == text
-    assert view(light) == view(japanese_tokens(text))
+    light_doc = Doc(japanese_nlp().vocab, words=light.words, spaces=light.spaces, tags=light.tags)
+    assert light_doc.text == text
+    assert view(light_doc) == view(japanese_tokens(text))
 
 
 def test_english_paragraph_longer_than_spacys_max_length(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -178,3 +200,63 @@ def test_english_paragraph_longer_than_spacys_max_length(monkeypatch: pytest.Mon
     monkeypatch.setattr(english_nlp(), "max_length", 100)
     text = "It began in Kyoto. " * 20
     assert len(segment([_paragraph(text)], "en")) == 20
+
+
+# --- sentence splitting without a Doc: the same as the spaCy components -------------------------------------
+
+_JAPANESE_PARAGRAPHS = [
+    "平安時代に始まった。彼は去った！本当？はい。終わり。）",
+    "彼は（注。ここ）去った。『本。題。』を読んだ。「走れ。」と言った。「はい。」って。",
+    "「大切なことがあるのです。私には家族です。」息子は亡くなった。「私たちの全て。「五週間。」と彼は述べた。",
+    "成長率は3.5倍で、U.S.の基準だ。次。源為朝（みなもとのためとも）源為義の八男。竜田越（たつたごえ）は道。",
+    "久寿2年（1155年）父後白河天皇即位。同3年（1156年）4月19日に親王。明治4年（1871年）全国一律の制度。",
+    "屋根(茅葺き、瓦)天井、天井裏 ■項目一 ※注記",
+    "昨日やっと届いた(>_<)開けたら壊れてた。楽しかった！（笑）また行きたいです。神すぎwww 明日もやる。(^^)",
+    "主人公はゼルダじゃないのかよ！って思った人。 どっちにしようか？と迷う。\n歴史\n  全角　空白  と\tタブ 。 ",
+    "　 \n",
+    "平安時代に寺が建てられた。" * 1400,  # past Sudachi's input limit
+]
+_ENGLISH_PARAGRAPHS = [
+    "Mr. Smith went to Washington, D.C. on Jan. 5. He met J. R. R. Tolkien at 3 p.m. The U.S. Army, "
+    "e.g. soldiers, i.e. men, paid $3.50. No. 5 is fine. Dr. Abe came.",
+    'He gave others "hope." He also said: "Go." (It was late.) Next. Why? he asked. What! she said.',
+    "MINAMOTO no Tamemoto He was the eighth son. In 1871 In preparation (see above) The clan worked.",
+    "Roof (thatch, tile) Ceilings, walls  and\tfloors\n  A new line... yesterday (>_<) The final boss (^^) ok.",
+    "  \n ",
+    "It began in Kyoto. " * 300,
+]
+
+
+def _doc_view(doc: Doc) -> list[_Token]:
+    return [_Token(t.i, t.text, t.tag_, t.idx, t.whitespace_, t.is_space) for t in doc]
+
+
+@pytest.mark.parametrize("text", _JAPANESE_PARAGRAPHS + _ENGLISH_PARAGRAPHS)
+def test_tokens_read_without_token_objects_are_the_docs_tokens(text: str) -> None:
+    for doc in (japanese_tokens(text), english_tokens(text)):
+        assert _tokens(doc, text) == _doc_view(doc)
+    assert _tagged_tokens(japanese_sentence_tokens(text)) == _doc_view(japanese_tokens(text))
+
+
+@pytest.mark.parametrize("text", _JAPANESE_PARAGRAPHS + _ENGLISH_PARAGRAPHS)
+def test_emoticon_tokens_are_those_of_spacys_expanded_char_span(text: str) -> None:
+    text = text + " (^_^;) (笑)x  ( ^^ )y (lol) 楽しいwww"
+    for doc in (japanese_tokens(text), english_tokens(text)):
+        expected = [False] * len(doc)
+        for start, end in emoticon_spans(text):
+            for token in doc.char_span(start, end, alignment_mode="expand") or []:
+                expected[token.i] = True
+        assert any(expected)
+        assert _emoticon_tokens(_tokens(doc, text), text) == expected
+
+
+@pytest.mark.parametrize("text", _JAPANESE_PARAGRAPHS)
+def test_japanese_sentence_spans_are_the_components_sentences(text: str) -> None:
+    doc = ja_sentence_boundaries(japanese_tokens(text))
+    assert japanese_sentence_spans(text) == [(sent.start_char, sent.end_char) for sent in doc.sents]
+
+
+@pytest.mark.parametrize("text", _ENGLISH_PARAGRAPHS)
+def test_english_sentence_spans_are_the_components_sentences(text: str) -> None:
+    doc = en_sentence_boundaries(english_tokens(text))
+    assert english_sentence_spans(text) == [(sent.start_char, sent.end_char) for sent in doc.sents]
