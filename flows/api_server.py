@@ -36,6 +36,8 @@ SHUTDOWN_SECONDS = 20.0
 QUIET_POLL_SECONDS = 0.01
 QUIET_POLLS = 5
 QUIET_WAIT_SECONDS = 5.0
+# At most this long for the API's answer to its own first request (it builds its routes: 0.3 s).
+FIRST_REQUEST_SECONDS = 20.0
 
 
 def serve(listen_fd: int, ready_fd: int, parent_pid: int) -> int:
@@ -74,11 +76,14 @@ def serve(listen_fd: int, ready_fd: int, parent_pid: int) -> int:
 def _first_request(address: tuple[str, int]) -> None:
     """Ask the API for its version (the command's first request) before the command may: FastAPI builds
     the routes of Prefect's API on the first request (0.3 s), and this way it builds them while the command
-    may still be loading its models, instead of while the command waits for an answer."""
-    connection = http.client.HTTPConnection(*address, timeout=SHUTDOWN_SECONDS)
+    may still be loading its models, instead of while the command waits for an answer.  Only a head start:
+    should it fail or time out (a machine too busy), the command's own first request builds them."""
+    connection = http.client.HTTPConnection(*address, timeout=FIRST_REQUEST_SECONDS)
     try:
         connection.request("GET", "/api/admin/version")
         connection.getresponse().read()
+    except (OSError, http.client.HTTPException):
+        pass
     finally:
         connection.close()
 
