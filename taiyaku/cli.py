@@ -757,7 +757,9 @@ def run() -> NoReturn:
 
 
 def _exit_without_teardown() -> None:
-    logging.shutdown()  # registered after this handler when logging was imported: it would not run
+    # logging's own exit handler came first (logging is imported with this module), so it would run after
+    # this one, that is never: its handlers are flushed and closed here.
+    logging.shutdown()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):  # a closed pipe (`taiyaku … | head`), a closed stream
             stream.flush()
