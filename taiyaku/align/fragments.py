@@ -68,6 +68,14 @@ def _last_word_cannot_end(segment: Segment) -> bool:
         )
     if segment.kind != BlockKind.PARAGRAPH:
         return False  # a Japanese title may end with a particle: "…について", "…とは"
+    if stripped[-1] == "。":
+        # The last word is the full stop (a symbol), never a particle: most sentences need no tokenizing.
+        return False
+    return _ends_with_particle(stripped)
+
+
+def _ends_with_particle(stripped: str) -> bool:
+    """Is the last word of a Japanese text a particle other than a sentence-final one?"""
     tail = list(japanese_morphemes(stripped[-16:]))
     if not tail:
         return False

@@ -11,6 +11,7 @@ Two keys, both deliberately lossy so that different spellings of one sound meet:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _DIGRAPHS = {
@@ -201,10 +202,17 @@ def kana_to_romaji(kana: str) -> str:
     return "".join(out)
 
 
+# Whole-string regex and translate passes rather than per-letter Python loops: the aligner keys every distinct
+# word of a document and every reading of a Japanese noun, tens of thousands per book.
+_NOT_A_TO_Z = re.compile(r"[^a-z]")
+# A letter the same letter follows: deleting each leaves one of every run ("kooya" → "koya"); faster than
+# replacing the run with a back-reference.
+_REPEATED_LETTER = re.compile(r"(.)(?=\1)")
+
+
 def ascii_fold(word: str) -> str:
     """Lower-case and strip diacritics (Kōya → koya)."""
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in decomposed if "a" <= c <= "z")
+    return _NOT_A_TO_Z.sub("", unicodedata.normalize("NFKD", word.lower()))
 
 
 def name_key(romaji: str) -> str:
@@ -212,14 +220,12 @@ def name_key(romaji: str) -> str:
     word = ascii_fold(romaji)
     for long, short in (("ou", "o"), ("oo", "o"), ("uu", "u"), ("aa", "a"), ("ii", "i"), ("ee", "e")):
         word = word.replace(long, short)
-    folded: list[str] = []
-    for char in word:
-        if not folded or folded[-1] != char:
-            folded.append(char)
-    return "".join(folded).replace("m", "n") if word else ""
+    return _REPEATED_LETTER.sub("", word).replace("m", "n")
 
 
-_SOUND_CLASSES = str.maketrans(
+# The sound classes, and the vowels dropped from the skeleton (no class maps a letter to a vowel, so one
+# pass does both).
+_SKELETON_LETTERS = str.maketrans(
     {
         "l": "r",
         "v": "b",
@@ -234,9 +240,11 @@ _SOUND_CLASSES = str.maketrans(
         "m": "n",
         "w": "",
         "y": "",
+        **dict.fromkeys("aeiou"),
     }
 )
-_VOWELS = frozenset("aeiou")
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_POST_VOCALIC_R = re.compile(r"(?<=[aeiou])r(?![aeiou])")
 
 
 def sound_key(word: str) -> str:
@@ -247,20 +255,10 @@ def sound_key(word: str) -> str:
     for spelled, sound in (("ph", "f"), ("th", "s"), ("sh", "s"), ("ch", "s"), ("ts", "t"), ("ck", "k")):
         word = word.replace(spelled, sound)
     # English c is s before e/i/y ("center" センター), k elsewhere.
-    word = "".join(
-        ("s" if word[i + 1 : i + 2] in ("e", "i", "y") else "k") if ch == "c" else ch for i, ch in enumerate(word)
-    )
+    word = _SOFT_C.sub("s", word).replace("c", "k")
     # Post-vocalic r is silent in katakana renderings of English ("dessert" デザート, "sports" スポーツ).
-    word = "".join(
-        ch
-        for i, ch in enumerate(word)
-        if not (ch == "r" and i and word[i - 1] in _VOWELS and word[i + 1 : i + 2] not in _VOWELS)
-    )
+    word = _POST_VOCALIC_R.sub("", word)
     if word.endswith("s") and len(word) > 3:
         word = word[:-1]  # plural
-    skeleton: list[str] = []
-    for char in word.translate(_SOUND_CLASSES):
-        if char in _VOWELS or (skeleton and skeleton[-1] == char):
-            continue
-        skeleton.append(char)
-    return "".join(skeleton)
+    # The skeleton: sound classes, no vowels, no letter twice in a row.
+    return _REPEATED_LETTER.sub("", word.translate(_SKELETON_LETTERS))

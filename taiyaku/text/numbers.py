@@ -186,9 +186,21 @@ def _kanji_value(run: str) -> Decimal | None:
     return total + section + (current if current is not None else 0)
 
 
+# Every Japanese mention starts from a digit, a kanji numeral (二 of 二国間 included), 元 (平成元年), 両 or 双
+# (双方): a sentence with none of them has no number, and most sentences are skipped at the cost of one search.
+_JA_MAY_HOLD_NUMBER = re.compile(rf"[\d{_KANJI_NUMERALS}元両双]")
+
+
 def japanese_numbers(text: str) -> list[NumberMention]:
     """The numbers of a Japanese text, in order."""
     text = unicodedata.normalize("NFKC", text)
+    if not _JA_MAY_HOLD_NUMBER.search(text):
+        return []
+    return _parse_japanese_numbers(text)
+
+
+def _parse_japanese_numbers(text: str) -> list[NumberMention]:
+    """:func:`japanese_numbers` of an NFKC-normalized text, without the quick test."""
     mentions: list[NumberMention] = []
     taken: list[tuple[int, int]] = []
     for match in _ERA_YEAR.finditer(text):
@@ -242,6 +254,8 @@ def japanese_numbers(text: str) -> list[NumberMention]:
 def _weaken_restated_dates(text: str, mentions: list[NumberMention]) -> list[NumberMention]:
     """In 1943年（昭和18年） or 仁平3年（1153年）, the date in the other calendar becomes weak: the one with
     the smaller year (an era year), or the bracketed one when both give the same year."""
+    if not mentions or text.count("年") < 2:
+        return mentions  # nothing to weaken, or no pair (each of its dates holds a 年): skip the slow search
     for pair in _JA_DATE_PAIR.finditer(text):
         groups = {name: pair.span(name) for name in ("first", "second")}
         years = {}
@@ -467,9 +481,37 @@ def _roman_value(word: str) -> int | None:
     return total
 
 
+# Every English mention starts from a digit (numbers, times, identifiers), a token that is a number word
+# (any case: the parser lowers its ASCII tokens) or a Roman numeral: a sentence with none of them has no
+# number.  Most sentences have none, and two set lookups over their tokens cost a tenth of parsing them.
+_DIGIT = re.compile(r"\d")
+_EN_LETTERS = re.compile(r"[A-Za-z]+")  # the tokens of _EN_TOKEN in a text without digits
+# The Roman numerals _ROMAN accepts: tens X{0,3}, then a unit (IX, IV, V?I{0,3}), two letters at least.
+_ROMAN_NUMERALS = frozenset(
+    tens + unit
+    for tens in ("", "X", "XX", "XXX")
+    for unit in ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
+    if len(tens + unit) >= 2
+)
+
+
+def _may_hold_english_number(text: str) -> bool:
+    if _DIGIT.search(text):
+        return True
+    tokens = _EN_LETTERS.findall(text)
+    return not (_EN_NUMBER_WORDS.isdisjoint(map(str.lower, tokens)) and _ROMAN_NUMERALS.isdisjoint(tokens))
+
+
 def english_numbers(text: str) -> list[NumberMention]:
     """The numbers of an English text, in order (number words composed: "twenty-one" → 21)."""
     text = unicodedata.normalize("NFKC", text)
+    if not _may_hold_english_number(text):
+        return []
+    return _parse_english_numbers(text)
+
+
+def _parse_english_numbers(text: str) -> list[NumberMention]:
+    """:func:`english_numbers` of an NFKC-normalized text, without the quick test."""
     mentions: list[NumberMention] = []
     times: list[tuple[int, int]] = []
     for match in _EN_TIME.finditer(text):

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from taiyaku.align.fragments import FRAGMENT_SCORE, ends_mid_sentence, mark_fragments, starts_mid_sentence
+from taiyaku.align.fragments import (
+    FRAGMENT_SCORE,
+    _ends_with_particle,
+    _last_word_cannot_end,
+    ends_mid_sentence,
+    mark_fragments,
+    starts_mid_sentence,
+)
 from taiyaku.model import REVIEW_THRESHOLD, Bead, BeadFlag, BlockKind, Lang, Segment
 
 
@@ -80,3 +89,28 @@ def test_fragments_are_flagged_and_capped_reviewed_beads_untouched() -> None:
     assert marked[0].flags == (BeadFlag.FRAGMENT,)
     assert marked[1] == beads[1]  # a reviewer confirmed it: the reviewer decides
     assert marked[2] == beads[2]
+
+
+def test_a_japanese_sentence_ending_in_a_full_stop_is_not_tokenized_for_its_end() -> None:
+    # _last_word_cannot_end answers False for a text ending in 。 without tokenizing it: what tokenizing says.
+    statement = Path(__file__).parents[2] / "corpora" / "us-japan-internet-economy-2014" / "ja.txt"
+    lines = [line.strip() for line in statement.read_text(encoding="utf-8").splitlines() if line.strip()]
+    cut = [
+        "京都の",
+        "協力を",
+        "会合に",
+        "東京で",
+        "日本と",
+        "行くか",
+        "そうだね",
+        "モーニング娘",
+        "ABC",
+        "2014年",
+        "「の",
+    ]
+    texts = [line.rstrip("。") + "。" for line in lines] + [text + "。" for text in cut] + ["。", "を。", "の。。"]
+    for text in texts:
+        assert not _ends_with_particle(text), text
+        assert _last_word_cannot_end(segment(text, "ja")) is False, text
+    # The same texts without their full stop do end with particles: the check above could fail.
+    assert sum(_ends_with_particle(text) for text in cut) >= 5

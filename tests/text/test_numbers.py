@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+import itertools
+import random
+import unicodedata
+from pathlib import Path
+
 import pytest
 
-from taiyaku.text.numbers import compare_numbers, english_numbers, japanese_numbers
+from taiyaku.text.numbers import (
+    _EN_NUMBER_WORDS,
+    _JA_DATE_PAIR,
+    _JA_MAY_HOLD_NUMBER,
+    _ROMAN,
+    _ROMAN_NUMERALS,
+    _may_hold_english_number,
+    _parse_english_numbers,
+    _parse_japanese_numbers,
+    compare_numbers,
+    english_numbers,
+    japanese_numbers,
+)
+
+_SEED_CORPUS = Path(__file__).parents[2] / "corpora" / "us-japan-internet-economy-2014"
 
 
 def strong(mentions: list) -> list[str]:
@@ -121,3 +140,62 @@ def test_a_run_of_more_digits_than_python_prints_as_an_int() -> None:
     digits = "3" * 5000
     assert compare_numbers(f"円周率は{digits}", f"pi is {digits}") == ([], [])
     assert [len(m.value) for m in english_numbers(f"{digits} decades")] == [5000, 5001]  # and "× 10"
+
+
+# The quick tests that skip a sentence without numbers (english_numbers, japanese_numbers) must give what
+# parsing it gives: random sentences built of the pieces that matter, and a real statement's lines.
+_EN_PIECES = (
+    *sorted(_EN_NUMBER_WORDS),
+    *(word.upper() for word in ("one", "twice", "march", "decades")),
+    *(word.title() for word in ("first", "may", "sept", "hundred", "dozen", "both")),
+    *("I", "II", "XIV", "XL", "IIII", "VX", "Iv", "ix", "Ⅻ", "ＩＩ", "ｏｎｅ", "①", "٣", "İ", "ſeven"),
+    *("the", "temple", "and", "of", "In", "It", "Vienna", "Xavier", "onerous", "often", "pm", "a.m.", "bn"),
+    *("7", "12", "1,000", "2.5", "22-1", "7:55", "£3m"),
+)
+_JA_PIECES = (
+    *("2014", "２０１４", "3", "1,000", "22-1", "年", "月", "日", "（", "）", "(", ")", "旧暦", "第", "つ", "人", "割"),
+    *("一", "二", "十", "百", "千", "万", "億", "〇", "零", "元", "平成", "昭和", "両", "双方", "二国間", "時半"),
+    *("京都", "の", "寺", "は", "SG", "Study Group", "一致", "数", "何", "、", "。", " ", "①", "Ⅻ"),
+)
+
+
+def _random_texts(pieces: tuple[str, ...], separators: tuple[str, ...], count: int) -> list[str]:
+    generator = random.Random(20261202)
+    return [
+        "".join(generator.choice(pieces) + generator.choice(separators) for _ in range(generator.randint(1, 8))).strip()
+        for _ in range(count)
+    ]
+
+
+def test_the_english_quick_test_changes_nothing() -> None:
+    texts = ["World War II.", "Book XIV", "TWICE a year", "Chapter Ⅻ", "ｏｎｅ of them", "both sides", "In May"]
+    texts += _random_texts(_EN_PIECES, (" ", " ", "-", ", ", "", "İ", "é"), 4000)
+    texts += (_SEED_CORPUS / "en.html").read_text(encoding="utf-8").splitlines()
+    skipped = 0
+    for text in texts:
+        normalized = unicodedata.normalize("NFKC", text)
+        assert english_numbers(text) == _parse_english_numbers(normalized), text
+        skipped += not _may_hold_english_number(normalized)
+    assert skipped > 100  # the quick test did skip sentences: they are in the comparison
+
+
+def test_the_japanese_quick_test_changes_nothing() -> None:
+    texts = ["平成元年に", "令和元年", "両国の首脳", "双方が合意した", "二国間の協力", "第三国", "京都の寺"]
+    texts += _random_texts(_JA_PIECES, ("", "", " ", "、"), 4000)
+    texts += (_SEED_CORPUS / "ja.txt").read_text(encoding="utf-8").splitlines()
+    skipped = 0
+    for text in texts:
+        normalized = unicodedata.normalize("NFKC", text)
+        assert japanese_numbers(text) == _parse_japanese_numbers(normalized), text
+        skipped += not _JA_MAY_HOLD_NUMBER.search(normalized)
+        # _weaken_restated_dates skips a text with fewer than two 年: such a text holds no date pair.
+        if normalized.count("年") < 2:
+            assert _JA_DATE_PAIR.search(normalized) is None, text
+    assert skipped > 100
+
+
+def test_the_roman_numerals_are_those_the_parser_accepts() -> None:
+    for length in range(1, 9):
+        for letters in itertools.product("IVX", repeat=length):
+            word = "".join(letters)
+            assert (word in _ROMAN_NUMERALS) == bool(_ROMAN.fullmatch(word)), word
