@@ -21,6 +21,8 @@ import httpx
 
 PREFECT = Path(sys.executable).with_name("prefect")
 STARTUP_SECONDS = 150.0
+# How often api() repeats a call a busy server answered with 503.
+BUSY_RETRIES = 5
 
 
 def free_port() -> int:
@@ -82,7 +84,14 @@ def running_prefect_server(home: Path) -> Iterator[str]:
 
 
 def api(api_url: str, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    """One call to the server's REST API; the decoded JSON answer."""
-    response = httpx.request(method, f"{api_url}{path}", json=body, timeout=30)
+    """One call to the server's REST API; the decoded JSON answer.
+
+    A busy server (its SQLite database locked by the flow runs it records) answers 503 and has done
+    nothing; like Prefect's own client, the call is then repeated, a few times."""
+    for attempt in range(BUSY_RETRIES + 1):
+        response = httpx.request(method, f"{api_url}{path}", json=body, timeout=30)
+        if response.status_code != httpx.codes.SERVICE_UNAVAILABLE or attempt == BUSY_RETRIES:
+            break
+        time.sleep(1.0)
     response.raise_for_status()
     return response.json() if response.content else None
