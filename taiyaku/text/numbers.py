@@ -486,20 +486,15 @@ def _roman_value(word: str) -> int | None:
 # number.  Most sentences have none, and two set lookups over their tokens cost a tenth of parsing them.
 _DIGIT = re.compile(r"\d")
 _EN_LETTERS = re.compile(r"[A-Za-z]+")  # the tokens of _EN_TOKEN in a text without digits
-# The Roman numerals _ROMAN accepts: tens X{0,3}, then a unit (IX, IV, V?I{0,3}), two letters at least.
-_ROMAN_NUMERALS = frozenset(
-    tens + unit
-    for tens in ("", "X", "XX", "XXX")
-    for unit in ("", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX")
-    if len(tens + unit) >= 2
-)
 
 
 def _may_hold_english_number(text: str) -> bool:
     if _DIGIT.search(text):
         return True
     tokens = _EN_LETTERS.findall(text)
-    return not (_EN_NUMBER_WORDS.isdisjoint(map(str.lower, tokens)) and _ROMAN_NUMERALS.isdisjoint(tokens))
+    return not _EN_NUMBER_WORDS.isdisjoint(map(str.lower, tokens)) or any(
+        _roman_value(token) is not None for token in tokens
+    )
 
 
 def english_numbers(text: str) -> list[NumberMention]:
