@@ -186,10 +186,7 @@ def ja_sentence_boundaries(doc: Doc) -> Doc:
     Informal text: ！/？ continued by a quotative particle (「…のかよ！って思った」) is no boundary; an
     emoticon (a kaomoji, （笑）, a run of w) ends a sentence when a new clause follows it and stays with the
     sentence it closes."""
-    if len(doc):
-        text = doc.text
-        _set_sentence_starts(doc, _ja_sentence_starts(_tokens(doc, text), text))
-    return doc
+    return _mark_sentence_starts(doc, _ja_sentence_starts)
 
 
 def _ja_sentence_starts(tokens: Sequence[_Token], doc_text: str) -> list[bool]:
@@ -275,11 +272,15 @@ def _emoticon_tokens(tokens: Sequence[_Token], text: str) -> list[bool]:
     return marked
 
 
-def _set_sentence_starts(doc: Doc, starts: list[bool]) -> None:
-    """Mark the sentence starts in one pass (each ``token.is_sent_start = ...`` scans the whole doc for a
-    parse, which made long paragraphs quadratic)."""
-    values = np.where(np.array(starts, dtype=bool), 1, -1).astype(np.uint64)  # SENT_START: 1 yes, -1 no
-    doc.from_array([SENT_START], cast(Any, values[:, np.newaxis]))  # thinc's Ints2d is a numpy array
+def _mark_sentence_starts(doc: Doc, rules: Callable[[Sequence[_Token], str], list[bool]]) -> Doc:
+    """``doc`` with the sentence starts ``rules`` find (a component's work), marked in one pass: each
+    ``token.is_sent_start = ...`` scans the whole doc for a parse, which made long paragraphs quadratic."""
+    if len(doc):
+        text = doc.text  # spaCy joins it from Token objects at every call: once
+        starts = rules(_tokens(doc, text), text)
+        values = np.where(np.array(starts, dtype=bool), 1, -1).astype(np.uint64)  # SENT_START: 1 yes, -1 no
+        doc.from_array([SENT_START], cast(Any, values[:, np.newaxis]))  # thinc's Ints2d is a numpy array
+    return doc
 
 
 def _split_run_in_items(
@@ -403,10 +404,7 @@ def en_sentence_boundaries(doc: Doc) -> Doc:
     """Sentence starts after . ! ? (with any closing quotes/brackets that follow them), except after
     abbreviations, initials ("J. R. R. Tolkien"), numbered references ("No. 5") and before lower-case
     continuations ("e.g. soldiers"); a line break always ends a sentence."""
-    if len(doc):
-        text = doc.text
-        _set_sentence_starts(doc, _en_sentence_starts(_tokens(doc, text), text))
-    return doc
+    return _mark_sentence_starts(doc, _en_sentence_starts)
 
 
 def _en_sentence_starts(tokens: Sequence[_Token], doc_text: str) -> list[bool]:
