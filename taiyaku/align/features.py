@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from sudachipy import Morpheme, SplitMode
 
-from taiyaku.align.lexicon import jmdict
+from taiyaku.align.lexicon import Lexicon, jmdict
 from taiyaku.align.romaji import kana_to_romaji, name_key, sound_key
 from taiyaku.model import Segment
 from taiyaku.nlp import japanese_morphemes
@@ -100,11 +100,11 @@ def english_features(segments: Sequence[Segment], glossary: Sequence[tuple[str, 
     return SideFeatures(_lengths(segments), items)
 
 
-def _morpheme_keys(morpheme: Morpheme, lexicon: dict[str, tuple[str, ...]]) -> set[str]:
+def _morpheme_keys(morpheme: Morpheme, lexicon: Lexicon) -> set[str]:
     surface = morpheme.surface()
     keys: set[str] = set()
     for form in (morpheme.normalized_form(), morpheme.dictionary_form(), surface):
-        stems = lexicon.get(form)
+        stems = lexicon.stems(form)
         if stems:
             keys.update("s:" + s for s in stems)
             break
