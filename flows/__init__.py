@@ -53,8 +53,13 @@ _BLOCK_REGISTRATION = (
     "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION",
     "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION",
 )
+# Its log lines stay off the console, whatever the command's verbosity: the API starts before the command
+# line is parsed, and ``--verbose`` is about the flow and task logs, which the command itself prints.  (A
+# failed start still shows: uvicorn's error and Python's traceback do not go through Prefect's logging.)
+_API_CONSOLE = ("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL",)
 # setting → (its value, the names whose being set by the user leaves the setting to Prefect)
 _API_DEFAULTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": ("CRITICAL", _API_CONSOLE),
     "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": ("false", _TRIGGERS),
     "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": ("false", _BLOCK_REGISTRATION),
     "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": ("false", _BLOCK_REGISTRATION),

@@ -696,7 +696,22 @@ def _prepare_while_api_starts(api: EphemeralApi, *, aligns: bool) -> None:
     api.wait()
 
 
+# The commands that run flows, on a Prefect API: the one the command starts, unless PREFECT_API_URL names one.
+FLOW_COMMANDS = frozenset({"align", "run", "run-all", "add", "eval", "serve"})
+
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The command a command line names, read before it is parsed: its first word that is not an option
+    (the options before the command, -v, -h and --version, take no value)."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    # A command that runs flows starts Prefect's API first: the API's boot (a child process, on the other
+    # core) is what such a command waits for longest, and building the parser takes 0.2 s (it imports the
+    # fetcher).  A command line that turns out wrong stops the API again as the command exits.
+    api = start_ephemeral_api() if _command_named(argv) in FLOW_COMMANDS else None
     args = build_parser().parse_args(argv)
     # Prefect logs every failed task with a traceback on the console; an input error must read as one
     # line. The logs still reach the Prefect API (and its UI); --verbose shows them here too.
@@ -707,9 +722,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if previous is not None:
         signal.signal(signal.SIGTERM, _raise_terminated)
     try:
-        api = None
-        if args.handler in (cmd_align, cmd_run, cmd_run_all, cmd_add, cmd_eval, cmd_serve):
-            api = start_ephemeral_api()  # a child process that ends with this one, even after kill -9
         with api.run_settings() if api is not None else contextlib.nullcontext():
             if api is not None:
                 _prepare_while_api_starts(api, aligns=args.handler is not cmd_serve)

@@ -10,7 +10,7 @@ import pytest
 from support.paths import STATEMENT_DIR
 
 from taiyaku import __version__
-from taiyaku.cli import main
+from taiyaku.cli import FLOW_COMMANDS, _command_named, build_parser, main
 
 pytestmark = pytest.mark.integration  # runs the command as users do, through Prefect
 
@@ -98,6 +98,27 @@ def test_the_command_exits_with_argparses_status_and_its_output(args: list[str],
     result = subprocess.run([sys.executable, "-m", "taiyaku.cli", *args], capture_output=True, text=True, check=False)
     assert (result.returncode, result.stdout) == (status, stdout)
     assert result.stderr.startswith("usage: taiyaku") if status else result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["align", "--ja", "a.txt", "--en", "b.txt", "--out", "out"], "align"),
+        (["-v", "run-all", "corpora"], "run-all"),
+        (["--verbose", "serve", "--interval", "60"], "serve"),
+        (["--version"], None),
+        ([], None),
+    ],
+)
+def test_the_command_is_read_before_parsing_to_start_prefects_api_first(argv: list[str], command: str | None) -> None:
+    assert _command_named(argv) == command
+    parsed = build_parser().parse_args(argv) if command else None
+    assert parsed is None or parsed.command == command
+
+
+def test_every_command_that_runs_flows_is_a_command() -> None:
+    subcommands = next(action for action in build_parser()._actions if action.dest == "command")
+    assert subcommands.choices is not None and FLOW_COMMANDS.issubset(subcommands.choices)
 
 
 def test_help_lists_every_command() -> None:

@@ -16,15 +16,28 @@ _ENABLED_WHEN_PREFECT_DECIDES = (
 )
 
 
-def test_the_commands_api_runs_no_automations_and_registers_no_block_types() -> None:
+_CONSOLE_LEVEL = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
+
+
+def test_the_commands_api_runs_no_automations_registers_no_block_types_and_keeps_off_the_console(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(_CONSOLE_LEVEL, "INFO")  # the command's own level (--verbose) is not its API's
     environment = api_environment(user_set=frozenset())
     assert {name: environment[name] for name in _ENABLED_WHEN_PREFECT_DECIDES} == dict.fromkeys(
         _ENABLED_WHEN_PREFECT_DECIDES, "false"
     )
+    assert environment[_CONSOLE_LEVEL] == "CRITICAL"
     # Everything else is this process's environment, Prefect's address and home included.
-    assert {name: value for name, value in environment.items() if name not in _ENABLED_WHEN_PREFECT_DECIDES} == {
-        name: value for name, value in os.environ.items() if name not in _ENABLED_WHEN_PREFECT_DECIDES
+    own = {*_ENABLED_WHEN_PREFECT_DECIDES, _CONSOLE_LEVEL}
+    assert {name: value for name, value in environment.items() if name not in own} == {
+        name: value for name, value in os.environ.items() if name not in own
     }
+
+
+def test_a_console_level_the_user_set_reaches_the_api_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(_CONSOLE_LEVEL, "DEBUG")
+    assert api_environment(user_set=frozenset({_CONSOLE_LEVEL}))[_CONSOLE_LEVEL] == "DEBUG"
 
 
 @pytest.mark.parametrize(
