@@ -57,12 +57,18 @@ _BLOCK_REGISTRATION = (
 # line is parsed, and ``--verbose`` is about the flow and task logs, which the command itself prints.  (A
 # failed start still shows: uvicorn's error and Python's traceback do not go through Prefect's logging.)
 _API_CONSOLE = ("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL",)
+# Its task-run recorder writes the task runs from their events in batches of up to 100 (and every 5 s, and
+# when the API stops), not one transaction per event: one at a time, the ~40 events of a pair's flow run were
+# still being written for 0.4 s after the command had finished, and the command waits for them.  A server
+# the user runs keeps Prefect's default: there a run shows in the UI event by event.
+_TASK_RUN_BATCH = ("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE",)
 # setting → (its value, the names whose being set by the user leaves the setting to Prefect)
 _API_DEFAULTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": ("CRITICAL", _API_CONSOLE),
     "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": ("false", _TRIGGERS),
     "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": ("false", _BLOCK_REGISTRATION),
     "PREFECT_SERVER_MEMOIZE_BLOCK_AUTO_REGISTRATION": ("false", _BLOCK_REGISTRATION),
+    "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE": ("100", _TASK_RUN_BATCH),
 }
 
 

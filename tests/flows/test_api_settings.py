@@ -17,6 +17,7 @@ _ENABLED_WHEN_PREFECT_DECIDES = (
 
 
 _CONSOLE_LEVEL = "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"
+_TASK_RUN_BATCH = "PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE"
 
 
 def test_the_commands_api_runs_no_automations_registers_no_block_types_and_keeps_off_the_console(
@@ -28,8 +29,9 @@ def test_the_commands_api_runs_no_automations_registers_no_block_types_and_keeps
         _ENABLED_WHEN_PREFECT_DECIDES, "false"
     )
     assert environment[_CONSOLE_LEVEL] == "CRITICAL"
+    assert environment[_TASK_RUN_BATCH] == "100"  # task runs written in batches, not one transaction each
     # Everything else is this process's environment, Prefect's address and home included.
-    own = {*_ENABLED_WHEN_PREFECT_DECIDES, _CONSOLE_LEVEL}
+    own = {*_ENABLED_WHEN_PREFECT_DECIDES, _CONSOLE_LEVEL, _TASK_RUN_BATCH}
     assert {name: value for name, value in environment.items() if name not in own} == {
         name: value for name, value in os.environ.items() if name not in own
     }
