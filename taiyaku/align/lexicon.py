@@ -32,7 +32,12 @@ class Lexicon:
         headword the lexicon lacks."""
         stems = self._stems.get(headword)
         if stems is None:
-            words = self._glosses.get(headword, "").split()
+            glosses = self._glosses.get(headword)
+            if glosses is None:
+                # Not remembered: a long-running process meets unknown forms without end, and the memo
+                # stays bounded by the headwords, as the lexicon stemmed whole was.
+                return ()
+            words = glosses.split()
             stems = self._stems[headword] = tuple(dict.fromkeys(lexical_stem(w) for w in words if len(w) > 2))
         return stems
 

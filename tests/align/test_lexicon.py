@@ -15,6 +15,7 @@ def test_stems_are_distinct_in_order_and_skip_short_words() -> None:
     assert lexicon.stems("寺院") is lexicon.stems("寺院")  # stemmed once
     assert lexicon.stems("に") == ()  # every word two letters or shorter: no evidence
     assert lexicon.stems("未知語") == ()
+    assert lexicon._stems.keys() == {"寺院", "に"}  # forms the lexicon lacks are not remembered
 
 
 def test_the_packaged_lexicon_is_read_once_and_gives_the_stems_of_reading_it_whole() -> None:
