@@ -67,8 +67,15 @@ def test_run_all_on_a_local_dask_cluster_reports_to_the_prefect_server(
     # task run per statement from the Dask workers, each statement's own flow run, and the summary.
     (run_all,) = flow_runs(api_url, "taiyaku-run-all")
     assert run_all["state_type"] == "FAILED"
-    tasks = api(api_url, "POST", "/task_runs/filter", {"flow_runs": {"id": {"any_": [run_all["id"]]}}})
-    statement_tasks = sorted(t["state_type"] for t in tasks if t["name"].startswith("align-statement"))
+    # The server writes task runs from the events the workers sent, after the command has ended: wait for
+    # the three, as a user reading them in the UI would.
+    deadline = time.monotonic() + 60
+    while True:
+        tasks = api(api_url, "POST", "/task_runs/filter", {"flow_runs": {"id": {"any_": [run_all["id"]]}}})
+        statement_tasks = sorted(t["state_type"] for t in tasks if t["name"].startswith("align-statement"))
+        if statement_tasks == ["COMPLETED", "COMPLETED", "FAILED"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
     assert statement_tasks == ["COMPLETED", "COMPLETED", "FAILED"]
     statement_runs = sorted(run["state_type"] for run in flow_runs(api_url, "taiyaku-align-statement"))
     assert statement_runs == ["COMPLETED", "COMPLETED", "FAILED"]
