@@ -382,11 +382,15 @@ def _add_aligned_option(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _add_run_all_options(command: argparse.ArgumentParser) -> None:
-    """The options of run-all that `serve` shares: what to re-run, and where."""
-    command.add_argument(
-        "--force", action="store_true", help="re-run every statement, even unchanged ones (and replace larger corpora)"
-    )
+def _add_run_all_options(command: argparse.ArgumentParser, *, force: bool = True) -> None:
+    """The options of run-all, which `serve` shares but for ``--force`` (every scheduled run would re-align
+    everything): what to re-run, and where."""
+    if force:
+        command.add_argument(
+            "--force",
+            action="store_true",
+            help="re-run every statement, even unchanged ones (and replace larger corpora)",
+        )
     command.add_argument(
         "--refresh",
         action="store_true",
@@ -511,23 +515,15 @@ def build_parser() -> argparse.ArgumentParser:
         "serve",
         help="serve run-all as a Prefect deployment on a schedule (refresh, re-publish what changed)",
         description="Serve the run-all flow as a Prefect deployment that runs every --interval seconds or on "
-        "--cron, until interrupted. Runs, logs and summaries show in the Prefect UI of PREFECT_API_URL.",
+        "--cron, until interrupted; each run is a run-all with the options given here. Runs, logs and summaries show "
+        "in the Prefect UI of PREFECT_API_URL.",
     )
     serve.add_argument("corpora", nargs="?", default="corpora", metavar="CORPORA_DIR")
     _add_aligned_option(serve)
     schedule = serve.add_mutually_exclusive_group(required=True)
     schedule.add_argument("--interval", type=_positive(float), metavar="SECONDS", help="run every SECONDS")
     schedule.add_argument("--cron", metavar="EXPRESSION", help='run on a cron schedule, e.g. "0 3 * * *"')
-    serve.add_argument(
-        "--refresh",
-        action="store_true",
-        help="each run first fetches again every source registered with an http(s) url",
-    )
-    where = serve.add_mutually_exclusive_group()
-    where.add_argument(
-        "--workers", type=_positive(int), metavar="N", help="each run aligns on a local Dask cluster of N processes"
-    )
-    where.add_argument("--dask-address", metavar="tcp://HOST:8786", help="each run aligns on this Dask cluster")
+    _add_run_all_options(serve, force=False)
     serve.add_argument(
         "--name", default="scheduled", help="the deployment's name (taiyaku-run-all/NAME; default: scheduled)"
     )
