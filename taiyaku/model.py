@@ -268,6 +268,11 @@ class Finding:
             "message": self.message,
         }
 
+    def decision_key(self, ja: str, en: str) -> tuple[str, str, str, str, str]:
+        """The :attr:`FindingDecision.key` of a decision on this finding, whose bead's texts are ``ja``
+        and ``en``."""
+        return finding_key(ja, en, str(self.check), self.ja_term, self.found)
+
 
 def needs_review(score: float, flags: Iterable[str], findings: Iterable[Finding] = ()) -> bool:
     """The one rule for "a reviewer should look at this bead": not confirmed by a reviewer, and either
@@ -373,6 +378,11 @@ class FindingDecision:
     @property
     def key(self) -> tuple[str, str, str, str, str]:
         return finding_key(self.ja, self.en, self.check, self.ja_term, self.found)
+
+    @property
+    def dismisses(self) -> bool:
+        """Does it take its finding out of the report (and out of "needs review")?"""
+        return self.decision == Decision.DISMISS
 
     def to_dict(self) -> dict[str, object]:
         return {

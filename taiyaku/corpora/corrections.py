@@ -290,8 +290,8 @@ def apply_decisions(
     accepted: list[DecidedFinding] = []
     for finding in findings:
         ja, en = bead_texts.get(finding.bead_id, ("", ""))
-        decision = by_key.get(finding_key(ja, en, str(finding.check), finding.ja_term, finding.found))
-        if decision is not None and decision.decision == Decision.DISMISS:
+        decision = by_key.get(finding.decision_key(ja, en))
+        if decision is not None and decision.dismisses:
             dismissed.append(DecidedFinding(finding, decision))
             continue
         kept.append(finding)

@@ -80,7 +80,8 @@ class Snapshot:
         return f"{self.lang}.{_EXTENSIONS[self.provenance.media_type]}"
 
 
-def _sha256_file(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file's bytes (hex), read a megabyte at a time."""
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
@@ -115,7 +116,7 @@ def statement_inputs(statement: Statement) -> dict[str, str] | None:
     try:
         for name, path in files.items():
             absent = path is None or (name in (CORRECTIONS_FILE, "glossary") and not path.exists())
-            inputs[name] = "" if absent or path is None else _sha256_file(path)
+            inputs[name] = "" if absent or path is None else sha256_file(path)
     except OSError:
         return None
     return inputs
@@ -139,7 +140,7 @@ def verify_snapshot(statement: Statement) -> None:
             raise TaiyakuError(str(statement.file), f"the registered {lang} source {path.name} is missing{hint}")
         if side.sha256 is None:
             continue
-        digest = _sha256_file(path)
+        digest = sha256_file(path)
         if digest != side.sha256:
             hint = " or run `taiyaku run --refresh` to fetch it again" if side.url else ""
             raise TaiyakuError(
@@ -463,7 +464,7 @@ def refresh_statement(
         intact = (
             record is not None
             and path.is_file()
-            and _sha256_file(path) == record.sha256
+            and sha256_file(path) == record.sha256
             and side.sha256 in (None, record.sha256)
         )
         conditional = intact and record is not None and record.source == side.url

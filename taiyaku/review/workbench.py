@@ -16,7 +16,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import getpass
-import hashlib
 import json
 import secrets
 import threading
@@ -35,7 +34,7 @@ from taiyaku.corpora.corrections import (
     parse_corrections,
     read_existing,
 )
-from taiyaku.corpora.snapshots import verify_snapshot
+from taiyaku.corpora.snapshots import sha256_file, verify_snapshot
 from taiyaku.corpora.statement import Statement, load_statement, statement_lock
 from taiyaku.errors import TaiyakuError
 from taiyaku.model import (
@@ -51,7 +50,6 @@ from taiyaku.model import (
     Segment,
     Severity,
     SourceDocument,
-    finding_key,
     needs_review,
 )
 from taiyaku.publish.corpus import read_bytes, read_corpus
@@ -107,7 +105,7 @@ def _run_text(indices: Sequence[int]) -> str:
 def digest_of(path: Path) -> str:
     """The sha256 of a file, or "" if it is missing: names the publication a page was loaded from."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return sha256_file(path)
     except FileNotFoundError:
         return ""
 
@@ -359,15 +357,11 @@ class Workbench:
 
     def decision_of(self, bead: BeadState, finding: Finding) -> FindingDecision | None:
         ja, en = self.texts(bead)
-        return self.decisions.get(finding_key(ja, en, str(finding.check), finding.ja_term, finding.found))
+        return self.decisions.get(finding.decision_key(ja, en))
 
     def open_findings(self, bead: BeadState) -> list[Finding]:
         """The findings not dismissed: those that count for "needs review"."""
-        return [
-            f
-            for f in bead.findings
-            if (decision := self.decision_of(bead, f)) is None or decision.decision != Decision.DISMISS
-        ]
+        return [f for f in bead.findings if (decision := self.decision_of(bead, f)) is None or not decision.dismisses]
 
     def bead_needs_review(self, bead: BeadState) -> bool:
         if bead.review is None:
